@@ -1,0 +1,39 @@
+# Every target installs what it needs into .venv; only Python 3.11+ and make are assumed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.stamp
+
+.PHONY: demo test bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP)-base: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(STAMP)-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+$(STAMP)-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	touch $@
+
+demo: $(STAMP)-base
+	$(BIN)/iwm demo
+
+test: $(STAMP)-test
+	$(BIN)/python -m pytest -n 2
+
+bench: $(STAMP)-base
+	$(BIN)/python benchmarks/run.py
+
+lint: $(STAMP)-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) iwm-demo .pytest_cache .mypy_cache .ruff_cache
