@@ -29,6 +29,12 @@ def _register() -> None:
     _measure.register(app)
 
 
+@app.callback()
+def _root() -> None:
+    """Simulate internal working models of attachment (a research and teaching model, never a
+    clinical diagnosis)."""
+
+
 _register()
 
 
@@ -44,10 +50,7 @@ def main() -> None:
     except typer.Abort:
         typer.echo("iwm: aborted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            typer.echo(f"iwm: error: {exc.format_message()}", err=True)
-            sys.exit(2)
-        raise
+    except typer.TyperException as exc:  # usage errors (bad flag, bad value) in non-standalone mode
+        message = getattr(exc, "format_message", lambda: str(exc))()
+        typer.echo(f"iwm: error: {' '.join(str(message).split())}", err=True)
+        sys.exit(2)
