@@ -21,15 +21,20 @@ def bounded(default: float, lo: float, hi: float, doc: str, *, integer: bool = F
     )
 
 
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+
 def check_value(name: str, value: object, lo: float, hi: float, *, integer: bool = False) -> float:
     """Return ``value`` as a number if it is finite and in [lo, hi], else raise ParameterError."""
     kind = "an integer" if integer else "a number"
+    span = f"[{_fmt(lo)}, {_fmt(hi)}]"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ParameterError(name, f"{kind} in [{lo:g}, {hi:g}]", value)
+        raise ParameterError(name, f"{kind} in {span}", value)
     if integer and not float(value).is_integer():
-        raise ParameterError(name, f"{kind} in [{lo:g}, {hi:g}]", value)
+        raise ParameterError(name, f"{kind} in {span}", value)
     if not math.isfinite(value) or not lo <= value <= hi:
-        raise ParameterError(name, f"in [{lo:g}, {hi:g}]", value)
+        raise ParameterError(name, f"in {span}", value)
     return float(value)
 
 

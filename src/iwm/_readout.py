@@ -85,18 +85,18 @@ class AdultReadout(Params):
 
     label = "adult read-out parameters"
 
-    anxiety_intercept: float = bounded(0.4, -5, 5, "anxiety logit at a neutral model")
-    anxiety_self: float = bounded(5.0, 0, 20, "anxiety per unit of self-worth below .5 (C1)")
-    anxiety_hyperactivation: float = bounded(1.6, 0, 10, "anxiety per unit of signalling above 1 (C6)")
-    anxiety_vigilance: float = bounded(2.0, 0, 10, "anxiety per unit the activation threshold is below .3 (C6)")
-    anxiety_uncertainty: float = bounded(2.0, 0, 10, "anxiety per unit of the unpredictability 4A(1-A) of others above .5 (C2)")
-    anxiety_danger: float = bounded(2.0, 0, 10, "anxiety per unit of other-danger (C16)")
-    avoidance_intercept: float = bounded(-1.5, -5, 5, "avoidance logit at a neutral model")
-    avoidance_other: float = bounded(4.0, 0, 20, "avoidance per unit of availability below .5 (C2)")
-    avoidance_deactivation: float = bounded(3.0, 0, 10, "avoidance per unit of suppression (C11)")
-    avoidance_threshold: float = bounded(2.0, 0, 10, "avoidance per unit the activation threshold is above .3 (C11)")
-    avoidance_reliance: float = bounded(2.0, 0, 10, "avoidance per unit of self-reliance (C14)")
-    avoidance_danger: float = bounded(2.0, 0, 10, "avoidance per unit of other-danger (C16)")
+    anxiety_intercept: float = bounded(0.3, -5, 5, "anxiety logit at a neutral model")
+    anxiety_self: float = bounded(4.0, 0, 20, "anxiety per unit of self-worth below .5 (C1)")
+    anxiety_hyperactivation: float = bounded(1.28, 0, 10, "anxiety per unit of signalling above 1 (C6)")
+    anxiety_vigilance: float = bounded(1.6, 0, 10, "anxiety per unit the activation threshold is below .3 (C6)")
+    anxiety_uncertainty: float = bounded(1.6, 0, 10, "anxiety per unit of the unpredictability 4A(1-A) of others above .5 (C2)")
+    anxiety_danger: float = bounded(1.6, 0, 10, "anxiety per unit of other-danger (C16)")
+    avoidance_intercept: float = bounded(-0.7, -5, 5, "avoidance logit at a neutral model")
+    avoidance_other: float = bounded(1.6, 0, 20, "avoidance per unit of availability below .5 (C2)")
+    avoidance_deactivation: float = bounded(1.2, 0, 10, "avoidance per unit of suppression (C11)")
+    avoidance_threshold: float = bounded(0.8, 0, 10, "avoidance per unit the activation threshold is above .3 (C11)")
+    avoidance_reliance: float = bounded(0.8, 0, 10, "avoidance per unit of self-reliance (C14)")
+    avoidance_danger: float = bounded(0.8, 0, 10, "avoidance per unit of other-danger (C16)")
     cut: float = bounded(4.0, 1, 7, "category cut on both dimensions (scale midpoint)")
 
 
