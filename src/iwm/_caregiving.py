@@ -83,7 +83,7 @@ PROFILES: dict[str, CaregiverProfile] = {
         sensitivity=0.85, consistency=0.85, rejection=0.08, frightening=0.01
     ),
     "inconsistent": CaregiverProfile(
-        sensitivity=0.6, consistency=0.15, rejection=0.04, frightening=0.02
+        sensitivity=0.7, consistency=0.25, rejection=0.04, frightening=0.02
     ),
     "rejecting": CaregiverProfile(
         sensitivity=0.3, consistency=0.75, rejection=0.85, frightening=0.02
@@ -125,7 +125,7 @@ def _mix(name: str, **weights: float) -> CaregivingMix:
 MIXES: dict[str, CaregivingMix] = {
     # Population mixes. Shares of each kind of caregiving are assumptions, tuned with the
     # profiles so that the infant classifications match T1-T2 (docs/calibration.md).
-    "low-risk": _mix("low-risk", sensitive=0.77, inconsistent=0.03, rejecting=0.10, frightening=0.10),
+    "low-risk": _mix("low-risk", sensitive=0.72, inconsistent=0.03, rejecting=0.16, frightening=0.09),
     "high-risk": _mix("high-risk", sensitive=0.55, inconsistent=0.08, rejecting=0.10, frightening=0.27),
     "maltreated": _mix("maltreated", sensitive=0.25, inconsistent=0.10, rejecting=0.18, frightening=0.47),
     **{k: _mix(k, **{k: 1.0}) for k in PROFILES},

@@ -70,6 +70,7 @@ class FormationParams(Params):
     fright_when_alone: float = bounded(0.5, 0, 1, "share of frightening behaviour that comes without approach")
     # the child's experience
     relief: float = bounded(1.0, 0, 3, "value of comfort per unit of felt need")
+    hidden_need_discount: float = bounded(0.5, 0, 1, "share of comfort lost when the need was not shown at all")
     rebuff_pain: float = bounded(0.8, 0, 3, "cost of a rebuff")
     fright_pain: float = bounded(1.0, 0, 3, "cost of being frightened")
     effort: float = bounded(0.15, 0, 1, "cost of signalling, per squared unit of signal (loud protest is costly)")
@@ -155,8 +156,10 @@ def episode(
     rebuffed = rebuff.astype(DTYPE)
 
     # how it went: the reinforcement of the strategy tried
+    # comfort comes through proximity: a child who hides its need takes less of it in
+    taken_in = 1 - p.hidden_need_discount * (1 - np.minimum(signal / np.maximum(felt, 0.05), 1))
     reward = (
-        p.relief * felt * quality - p.rebuff_pain * rebuffed - p.fright_pain * fright
+        p.relief * felt * quality * taken_in - p.rebuff_pain * rebuffed - p.fright_pain * fright
         - p.effort * signal * signal
     )
     advantage = reward - s.baseline

@@ -43,7 +43,7 @@ class InfantReadout(Params):
     observation_noise: float = bounded(0.07, 0, 1, "SD of episode-to-episode and coder variation")
     disorganization_cut: float = bounded(0.22, 0, 1, "approach-fear conflict above which the infant is D")
     avoidance_cut: float = bounded(0.45, 0, 1, "suppression of the separation need above which A")
-    resistance_cut: float = bounded(0.28, 0, 3, "resistance above which C")
+    resistance_cut: float = bounded(0.32, 0, 3, "resistance above which C")
     unsettled_weight: float = bounded(1.5, 0, 5, "resistance per unit of expected availability below .5")
 
 
