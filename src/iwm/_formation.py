@@ -33,7 +33,6 @@ from numpy.typing import NDArray
 
 from iwm._caregiving import Caregivers
 from iwm._params import Params, bounded
-from iwm._perception import perceive
 from iwm._population import DTYPE, Population
 
 F = NDArray[np.float32]
@@ -125,69 +124,123 @@ class _ChildState:
         )
 
 
-def episode(
-    s: _ChildState, cg: Caregivers, u: F, plasticity: float, p: FormationParams
-) -> None:
+@dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+class CaregiverTerms:
+    """What a caregiver brings to every episode, computed once per chunk (hot-loop constants)."""
+
+    notice: F  # unsignalled need seen per unit of felt need
+    readiness: F  # cue an inconsistent caregiver needs, per unit of the moment's draw
+    rebuff_per_signal: F
+    fright_alone: F
+    fright_per_approach: F
+    quality: F  # comfort quality when the caregiver does comfort
+
+    @classmethod
+    def of(cls, cg: Caregivers, p: FormationParams) -> CaregiverTerms:
+        def f32(x: NDArray[np.floating]) -> F:
+            return np.ascontiguousarray(x, dtype=DTYPE)
+
+        return cls(
+            notice=f32(cg.sensitivity * p.notice),
+            readiness=f32((1 - cg.consistency) * (2 * p.loud_cue)),
+            rebuff_per_signal=f32(cg.rejection / p.rebuff_saturation),
+            fright_alone=f32(cg.frightening * p.fright_when_alone),
+            fright_per_approach=f32(cg.frightening * (1 - p.fright_when_alone)),
+            quality=f32(p.comfort_floor + (1 - p.comfort_floor) * cg.sensitivity),
+        )
+
+
+def episode(s: _ChildState, cg: CaregiverTerms, u: F, plasticity: float, p: FormationParams) -> None:
     """One distress episode for every child of the chunk; updates ``s`` in place.
 
-    ``u`` holds ``N_UNIFORMS`` uniform draws per child (leading axis).
+    ``u`` holds ``N_UNIFORMS`` uniform draws per child (leading axis). Written with in-place
+    float32 operations: this is the hot loop of formation.
     """
     felt = u[0]
     # the strategy tried this time: the learned one plus exploration (policy gradient)
-    d_gain = (2 * u[1] - 1) * p.exploration
-    d_thr = (2 * u[2] - 1) * p.exploration
-    gain = np.clip(s.gain + d_gain, 0, p.max_gain)
-    thr = np.clip(s.threshold + d_thr, 0, 1)
-    signal = np.where(felt > thr, gain * felt, 0).astype(DTYPE)
+    d_gain = u[1] * (2 * p.exploration) - p.exploration
+    d_thr = u[2] * (2 * p.exploration) - p.exploration
+    gain = s.gain + d_gain
+    np.minimum(np.maximum(gain, 0, out=gain), p.max_gain, out=gain)
+    thr = s.threshold + d_thr
+    np.minimum(np.maximum(thr, 0, out=thr), 1, out=thr)
+    asked = felt > thr  # activation: felt need above the threshold
+    signal = gain * felt
+    signal *= asked
 
-    # the caregiver's response
-    cue = signal + cg.sensitivity * p.notice * felt
-    # an inconsistent caregiver's readiness varies from moment to moment: sometimes an
-    # ordinary cue is enough, sometimes only a loud one gets through (unpredictable other)
-    needed = (1 - cg.consistency) * p.loud_cue * 2 * u[5]
-    p_respond = np.clip((cue - needed) / p.response_width, 0, 1)
-    p_rebuff = cg.rejection * np.minimum(signal / p.rebuff_saturation, 1)
+    # the caregiver's response: the signal plus what a sensitive caregiver notices unasked;
+    # an inconsistent caregiver's readiness varies from moment to moment, so sometimes an
+    # ordinary cue is enough and sometimes only a loud one gets through (unpredictable other)
+    cue = cg.notice * felt
+    cue += signal
+    cue -= cg.readiness * u[5]
+    cue *= 1 / p.response_width
+    p_respond = np.minimum(np.maximum(cue, 0, out=cue), 1, out=cue)
+    p_rebuff = np.minimum(signal, p.rebuff_saturation) * cg.rebuff_per_signal
     approach = np.minimum(signal, 1)
-    p_fright = cg.frightening * (p.fright_when_alone + (1 - p.fright_when_alone) * approach)
+    p_fright = cg.fright_per_approach * approach
+    p_fright += cg.fright_alone
     rebuff = u[3] < p_rebuff
-    comforted = ~rebuff & (u[3] < p_rebuff + (1 - p_rebuff) * p_respond)
+    comforted = u[3] < p_rebuff + (1 - p_rebuff) * p_respond
+    comforted &= ~rebuff
     fright = (u[4] < p_fright).astype(DTYPE)
-    quality = np.where(comforted, p.comfort_floor + (1 - p.comfort_floor) * cg.sensitivity, 0).astype(DTYPE)
+    quality = cg.quality * comforted
     rebuffed = rebuff.astype(DTYPE)
 
-    # how it went: the reinforcement of the strategy tried
-    # comfort comes through proximity: a child who hides its need takes less of it in
-    taken_in = 1 - p.hidden_need_discount * (1 - np.minimum(signal / np.maximum(felt, 0.05), 1))
-    reward = (
-        p.relief * felt * quality * taken_in - p.rebuff_pain * rebuffed - p.fright_pain * fright
-        - p.effort * signal * signal
-    )
-    advantage = reward - s.baseline
+    # how it went: the reinforcement of the strategy tried. Comfort comes through
+    # proximity, so a child who hides its need takes less of it in.
+    shown = signal / np.maximum(felt, 0.05)
+    np.minimum(shown, 1, out=shown)
+    taken_in = shown * p.hidden_need_discount
+    taken_in += 1 - p.hidden_need_discount
+    reward = felt * quality
+    reward *= taken_in
+    reward *= p.relief
+    reward -= p.rebuff_pain * rebuffed
+    reward -= p.fright_pain * fright
+    reward -= p.effort * signal * signal
+    advantage = reward
+    advantage -= s.baseline
     step = p.learning_rate * plasticity
-    s.gain = np.clip(s.gain + step * advantage * d_gain, 0, p.max_gain)
-    s.threshold = np.clip(s.threshold + step * advantage * d_thr, 0, 1)
+    s.gain += (step * advantage) * d_gain
+    np.minimum(np.maximum(s.gain, 0, out=s.gain), p.max_gain, out=s.gain)
+    s.threshold += (step * advantage) * d_thr
+    np.minimum(np.maximum(s.threshold, 0, out=s.threshold), 1, out=s.threshold)
     s.baseline += p.baseline_rate * advantage
 
-    # perception through the current model, then belief updating on what was perceived
+    # perception through the current model (C21), then belief updating on what was perceived
+    # (perceive() with awareness 0, inlined: ambiguity = 1 - |2q - 1| = 2 min(q, 1 - q))
     expected = s.A_a / (s.A_a + s.A_b)
-    seen = perceive(quality, expected, p.perception_bias, 0.0)
-    weight = plasticity * felt
-    asked = signal > 0
+    expected -= quality
+    pull = np.minimum(quality, 1 - quality)
+    pull *= 2 * p.perception_bias
+    expected *= pull
+    seen = expected
+    seen += quality
+    weight = felt * plasticity
     # a need nobody was asked to meet says less about others than an unanswered bid
-    weight_a = weight * np.where(asked | comforted, 1, p.unasked_weight).astype(DTYPE)
-    s.A_a += weight_a * seen
-    s.A_b += weight_a * (1 - seen)
+    weight_a = (asked | comforted) * np.float32(1 - p.unasked_weight)
+    weight_a += p.unasked_weight
+    weight_a *= weight
+    evidence = weight_a * seen
+    s.A_a += evidence
+    s.A_b += weight_a - evidence
     s.W_a += weight * seen
-    s.W_b += weight * (rebuffed + p.unanswered_bid_weight * (asked & ~comforted))
+    unanswered = asked & ~comforted
+    s.W_b += weight * (rebuffed + unanswered * np.float32(p.unanswered_bid_weight))
     s.D_a += plasticity * fright
-    s.D_b += plasticity * p.danger_safety_weight * (1 - fright)
+    s.D_b += (plasticity * p.danger_safety_weight) * (1 - fright)
 
     # co-regulation builds regulation capacity; fright and rebuff undermine it
-    r = p.regulation_rate * plasticity
-    s.regulation += r * (np.clip(quality - fright - 0.5 * rebuffed, 0, 1) - s.regulation)
+    target = quality - fright - 0.5 * rebuffed
+    np.minimum(np.maximum(target, 0, out=target), 1, out=target)
+    target -= s.regulation
+    s.regulation += (p.regulation_rate * plasticity) * target
     # coping alone with a hidden need builds self-reliance (defensive self-sufficiency, C1)
-    alone = (1 - quality) * np.clip(1 - gain, 0, 1)
-    s.self_reliance += p.self_reliance_rate * plasticity * (alone - s.self_reliance)
+    alone = np.maximum(1 - gain, 0)  # gain >= 0, so this is already at most 1
+    alone *= 1 - quality
+    alone -= s.self_reliance
+    s.self_reliance += (p.self_reliance_rate * plasticity) * alone
 
 
 def to_population(s: _ChildState, age: float, plasticity: float) -> Population:
