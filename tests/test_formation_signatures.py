@@ -59,6 +59,7 @@ def test_styles_sit_in_their_quadrant_of_self_and_other(low_risk):
 
 def test_other_model_signatures(pure_runs):
     """C2: anxious: other uncertain; avoidant: other unavailable; disorganized: dangerous yet sought."""
+
     def unpredictability(kind):
         a = pure_runs[kind].population.other_availability
         return float(np.mean(4 * a * (1 - a)))
@@ -84,7 +85,8 @@ def test_without_learning_no_strategy_differences():
     """Ablation: with the learning rate at 0, caregiving no longer shapes the strategy."""
     frozen = iwm.FormationParams(learning_rate=0.0, years=4)
     gains = [
-        iwm.develop(k, n=4096, seed=5, formation=frozen).population.expressed_gain for k in ("inconsistent", "rejecting")
+        iwm.develop(k, n=4096, seed=5, formation=frozen).population.expressed_gain
+        for k in ("inconsistent", "rejecting")
     ]
     for g in gains:
         assert np.all(g == frozen.initial_gain)

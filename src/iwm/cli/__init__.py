@@ -10,8 +10,7 @@ from iwm._errors import IwmError
 
 app = typer.Typer(
     name="iwm",
-    help="Simulate internal working models of attachment (a research and teaching model, "
-    "never a clinical diagnosis).",
+    help="Simulate internal working models of attachment (a research and teaching model, never a clinical diagnosis).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -22,8 +21,8 @@ def _register() -> None:
     from iwm.cli import _develop
 
     _develop.register(app)
-    try:  # measurement commands (issue 5) register when present
-        from iwm.cli import _measure
+    try:  # measurement commands register when present
+        from iwm.cli import _measure  # type: ignore[attr-defined,unused-ignore]
     except ImportError:  # pragma: no cover - only while that module is absent
         return
     _measure.register(app)
@@ -51,6 +50,7 @@ def main() -> None:
         typer.echo("iwm: aborted", err=True)
         sys.exit(130)
     except typer.TyperException as exc:  # usage errors (bad flag, bad value) in non-standalone mode
-        message = getattr(exc, "format_message", lambda: str(exc))()
+        format_message = getattr(exc, "format_message", None)
+        message = format_message() if format_message else str(exc)
         typer.echo(f"iwm: error: {' '.join(str(message).split())}", err=True)
         sys.exit(2)
