@@ -163,3 +163,12 @@ def test_perception_bias_scales_with_ambiguity_and_awareness():
     assert seen[0] == 0.0 and seen[2] == 1.0  # clear responses are seen as they are
     assert seen[1] < 0.5
     assert iwm.perceive(r, expected, 0.6, 1.0)[1] == pytest.approx(0.5)
+
+
+def test_more_episodes_per_week_keep_the_signatures():
+    """Episodes can be more frequent than weekly; the caregiver signatures still hold."""
+    p = iwm.FormationParams(episodes_per_week=2, years=1)
+    assert p.episodes == 104 and p.infant_episode == 104
+    for kind, klass in (("sensitive", "B"), ("rejecting", "A"), ("frightening", "D")):
+        shares = iwm.develop(kind, n=4096, seed=8, formation=p).infant_shares()
+        assert max(shares, key=shares.get) == klass, (kind, shares)

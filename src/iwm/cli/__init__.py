@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import typer
 
@@ -51,6 +52,20 @@ def main() -> None:
         sys.exit(130)
     except typer.TyperException as exc:  # usage errors (bad flag, bad value) in non-standalone mode
         format_message = getattr(exc, "format_message", None)
-        message = format_message() if format_message else str(exc)
-        typer.echo(f"iwm: error: {' '.join(str(message).split())}", err=True)
+        message = " ".join(str(format_message() if format_message else exc).split())
+        value = _given_value(getattr(getattr(exc, "param", None), "opts", ()), sys.argv[1:])
+        if value is not None and repr(value) not in message:
+            message += f"; got {value!r}"
+        typer.echo(f"iwm: error: {message}", err=True)
         sys.exit(2)
+
+
+def _given_value(opts: Sequence[str], argv: Sequence[str]) -> str | None:
+    """The value the user typed after one of ``opts`` (``--n abc`` or ``--n=abc``), if any."""
+    for i, token in enumerate(argv):
+        for opt in opts:
+            if token == opt and i + 1 < len(argv):
+                return argv[i + 1]
+            if token.startswith(opt + "="):
+                return token[len(opt) + 1 :]
+    return None
