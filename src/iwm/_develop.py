@@ -23,6 +23,7 @@ from iwm._caregiving import (
     draw_caregivers,
     resolve_mix,
 )
+from iwm._errors import ParameterError
 from iwm._formation import N_UNIFORMS, CaregiverTerms, FormationParams, _ChildState, episode, to_population
 from iwm._params import check_value
 from iwm._population import DTYPE, Population
@@ -233,7 +234,7 @@ def develop(
     up to whole blocks of 4096) and ``workers`` change speed and memory, never results.
     """
     if (caregiving is None) == (parents is None):
-        raise check_value_error()
+        raise ParameterError("caregiving/parents", "exactly one of the two given", "both or neither")
     n = int(check_value("n", n, 1, MAX_N, integer=True))
     seed = check_seed(seed)
     chunk = int(check_value("chunk_size", chunk_size, 1, MAX_N, integer=True))
@@ -292,9 +293,3 @@ def _concat_generations(parts: list[Generation]) -> Generation:
         infant_behaviour={k: np.concatenate([g.infant_behaviour[k] for g in parts]) for k in parts[0].infant_behaviour},
         population=Population.concat([g.population for g in parts]),
     )
-
-
-def check_value_error() -> Exception:
-    from iwm._errors import ParameterError
-
-    return ParameterError("caregiving/parents", "exactly one of the two given", "both or neither")
