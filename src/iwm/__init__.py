@@ -22,6 +22,7 @@ from iwm._develop import Development, Generation, develop
 from iwm._errors import InputError, IwmError, ParameterError
 from iwm._formation import FormationParams
 from iwm._perception import perceive
+from iwm._placement import Placement, place
 from iwm._population import Population
 from iwm._readout import (
     ADULT_CATEGORIES,
@@ -53,6 +54,7 @@ __all__ = [
     "InputError",
     "IwmError",
     "ParameterError",
+    "Placement",
     "Population",
     "Target",
     "TargetResult",
@@ -68,5 +70,6 @@ __all__ = [
     "draw_caregivers",
     "load_mix",
     "perceive",
+    "place",
     "resolve_mix",
 ]
