@@ -5,7 +5,8 @@ borrows the rest from a formed reference population: each respondent takes the s
 nearest model person in anxiety x avoidance space (so strategy, regulation, danger and
 self-reliance are ones the model actually produces at those dimensions), then that person's
 expected other-availability (C2) and self-worth (C1) are solved so that the read-outs equal the
-respondent's scores exactly (among the ``candidates`` nearest, the one that fits best), keeping the amount of evidence behind each belief (its certainty).
+respondent's scores exactly (among the ``candidates`` nearest, the one that fits
+best), keeping the amount of evidence behind each belief (its certainty).
 Where the needed belief would leave (0, 1), it is clipped and the residual is reported.
 """
 
