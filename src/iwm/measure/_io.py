@@ -13,13 +13,13 @@ import io
 import math
 import os
 import tempfile
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from iwm._errors import InputError, ParameterError
 from iwm.measure._scoring import ResponseTable
@@ -107,15 +107,23 @@ def _decode(raw: bytes, name: str, delimiter: str, encoding: str | None) -> tupl
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         prefix = raw[line_start: exc.start].decode(encoding, errors="replace")
         header = raw[: raw.find(b"\n") if b"\n" in raw else len(raw)]
-        header_fields = next(csv.reader([header.decode(encoding, errors="replace")],
-                                        delimiter=delimiter), [])
-        index = len(next(csv.reader([prefix], delimiter=delimiter), [""])) - 1 if prefix else 0
-        column = header_fields[index] if 0 <= index < len(header_fields) else f"#{index + 1}"
+        column = _column_at(header.decode(encoding, errors="replace"), prefix, delimiter)
         raise InputError(
             f"{name}, row {row}, column {column}",
             f"byte 0x{raw[exc.start]:02x} is not valid {encoding}; save the file as UTF-8 or "
             "name its encoding with --encoding (e.g. --encoding cp1252)",
         ) from None
+
+
+def _column_at(header: str, prefix: str, delimiter: str) -> str:
+    """Header name of the field in which a line ``prefix`` ends (best effort: ``?``)."""
+    try:
+        names = next(csv.reader([header.rstrip("\r")], delimiter=delimiter), [])
+        fields = next(csv.reader([prefix.rstrip("\r")], delimiter=delimiter), [""])
+    except csv.Error:
+        return "?"
+    index = max(len(fields) - 1, 0)
+    return names[index] if index < len(names) else f"#{index + 1}"
 
 
 def _read_text(path: Path, name: str, delimiter: str, encoding: str | None,
@@ -184,7 +192,7 @@ def _read_xlsx(path: Path, name: str, max_rows: int) -> ResponseTable:
     header_row = 1
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
+    except Exception as exc:  # a damaged workbook raises many kinds (zip, XML, key errors)
         raise InputError(name, f"not a readable xlsx workbook ({type(exc).__name__})") from None
     try:
         if not workbook.worksheets:
@@ -352,6 +360,12 @@ def write_table(
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
+    except (ValueError, TypeError, IllegalCharacterError) as exc:
+        # e.g. a control character Excel cannot store, or a value Parquet cannot type
+        tmp.unlink(missing_ok=True)
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(str(path), f"cannot store this table as {suffix} ({first[:120]}); "
+                                    "choose another output format") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
