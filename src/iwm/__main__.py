@@ -1,0 +1,3 @@
+from iwm.cli import main
+
+main()

@@ -1,0 +1,113 @@
+"""Calibration targets (MODEL.md section 3) and the check that runs the model against them.
+
+Each target is a published figure with its source, the model quantity compared with it and
+a tolerance: a proportion within 8 percentage points, a ratio within 25%, a correlation (or
+kappa) within .10. Targets T3 and T4 concern adults after the start of adult life and are
+checked where adult relationships are modelled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any, Literal
+
+Kind = Literal["proportion", "ratio", "correlation", "ratio-at-least"]
+TOLERANCE: dict[Kind, float] = {"proportion": 0.08, "ratio": 0.25, "correlation": 0.10, "ratio-at-least": 0.25}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Target:
+    id: str
+    quantity: str
+    target: float
+    kind: Kind
+    source: str
+
+    @property
+    def tolerance(self) -> float:
+        return TOLERANCE[self.kind]
+
+    def passes(self, value: float) -> bool:
+        if self.kind == "proportion" or self.kind == "correlation":
+            return abs(value - self.target) <= self.tolerance
+        if self.kind == "ratio":
+            return abs(value / self.target - 1) <= self.tolerance
+        return value >= self.target * (1 - self.tolerance)  # "at least", one-sided
+
+    def describe_tolerance(self) -> str:
+        return {
+            "proportion": f"+/- {self.tolerance:.2f}",
+            "correlation": f"+/- {self.tolerance:.2f}",
+            "ratio": f"+/- {self.tolerance:.0%}",
+            "ratio-at-least": f">= {self.target * (1 - self.tolerance):.2f}",
+        }[self.kind]
+
+
+T1_SOURCE = "van IJzendoorn, Schuengel & Bakermans-Kranenburg 1999 (Dev Psychopathol 11:225); MODEL.md T1"
+T2_SOURCE = "van IJzendoorn et al. 1999; Cyr, Euser, Bakermans-Kranenburg & van IJzendoorn 2010 (Dev Psychopathol 22:87)"
+
+FORMATION_TARGETS: tuple[Target, ...] = (
+    Target(id="T1", quantity="low-risk infant B share", target=0.65, kind="proportion", source=T1_SOURCE),
+    Target(id="T1", quantity="low-risk infant A share", target=0.20, kind="proportion", source=T1_SOURCE),
+    Target(id="T1", quantity="low-risk infant C share", target=0.10, kind="proportion", source=T1_SOURCE),
+    Target(id="T1", quantity="low-risk infant D share", target=0.15, kind="proportion", source=T1_SOURCE),
+    Target(id="T2", quantity="D share high-risk / low-risk", target=2.5, kind="ratio", source=T2_SOURCE),
+    Target(id="T2", quantity="D share maltreated / low-risk", target=3.0, kind="ratio-at-least", source=T2_SOURCE),
+    Target(
+        id="T5", quantity="parent-infant secure/insecure agreement", target=0.75, kind="proportion",
+        source="van IJzendoorn 1995 (Psychol Bull 117:387)",
+    ),
+    Target(
+        id="T5", quantity="parent-infant secure/insecure kappa", target=0.49, kind="correlation",
+        source="van IJzendoorn 1995 (Psychol Bull 117:387)",
+    ),
+    Target(
+        id="T6", quantity="caregiver sensitivity - infant security r", target=0.24, kind="correlation",
+        source="De Wolff & van IJzendoorn 1997 (Child Dev 68:571)",
+    ),
+)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class TargetResult:
+    target: Target
+    value: float
+
+    @property
+    def passed(self) -> bool:
+        return self.target.passes(self.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        t = self.target
+        return {
+            "id": t.id, "quantity": t.quantity, "source": t.source, "target": t.target,
+            "tolerance": t.describe_tolerance(), "model": round(self.value, 4), "pass": self.passed,
+        }
+
+
+def check_formation(
+    *, n: int = 100_000, seed: int = 2024, workers: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> list[TargetResult]:
+    """Run the formation targets T1, T2, T5, T6 with default parameters."""
+    from iwm._develop import develop
+
+    def step(what: str) -> None:
+        if progress:
+            progress(what)
+
+    step("low-risk")
+    low = develop("low-risk", n=n, seed=seed, workers=workers).infant_shares()
+    step("high-risk")
+    high = develop("high-risk", n=n, seed=seed, workers=workers).infant_shares()
+    step("maltreated")
+    mal = develop("maltreated", n=n, seed=seed, workers=workers).infant_shares()
+    step("intergenerational")
+    trans = develop(parents="low-risk", n=n, seed=seed, workers=workers).transmission()
+    values = [
+        low["B"], low["A"], low["C"], low["D"],
+        high["D"] / low["D"], mal["D"] / low["D"],
+        trans["concordance"], trans["kappa"], trans["sensitivity_security_r"],
+    ]
+    return [TargetResult(target=t, value=v) for t, v in zip(FORMATION_TARGETS, values, strict=True)]

@@ -1,0 +1,261 @@
+"""Formation of internal working models in childhood (MODEL.md C5).
+
+From birth to 18 a child lives through repeated distress episodes (``episodes_per_week``,
+weekly by default). In each episode:
+
+1. **distress**: the child feels a need ``felt`` ~ U(0, 1);
+2. **signal**: the child's current strategy, tried with a small exploratory variation,
+   turns felt need into an expressed signal: nothing below the activation threshold, else
+   ``gain x felt`` (gain < 1 hides need, gain > 1 amplifies it);
+3. **response**: the caregiver (:mod:`iwm._caregiving`) sees the signal plus, if sensitive,
+   the unsignalled need; an inconsistent caregiver answers only a loud cue, a rejecting one
+   rebuffs bids more the stronger they are, a frightening one frightens, more when approached;
+4. **perception**: the child registers the comfort through its current model (C21);
+5. **belief update**: Beta evidence counts for self-worth, other-availability and
+   other-danger gain the perceived evidence, weighted by need and by plasticity;
+6. **strategy learning**: the variation that was tried is reinforced or punished by how
+   the episode went (a policy-gradient rule with a running baseline, Williams 1992).
+
+Strategies are never assigned: strong signalling is learned where it pays (inconsistent
+caregiving), suppression where signals are punished (rejection), and with a frightening
+caregiver nothing pays, which leaves a dangerous-and-needed other and no organized
+strategy. Plasticity falls with age (a sensitive period) but stays above zero.
+
+The kernel works on whole columns; its only loop is over weeks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iwm._caregiving import Caregivers
+from iwm._params import Params, bounded
+from iwm._population import DTYPE, Population
+
+F = NDArray[np.float32]
+
+WEEKS_PER_YEAR = 52
+N_UNIFORMS = 6  # random numbers per child per episode
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FormationParams(Params):
+    """Parameters of childhood formation. Defaults are the calibrated values."""
+
+    label = "formation parameters"
+
+    years: float = bounded(18, 1, 18, "age at the end of formation (years)")
+    episodes_per_week: int = bounded(1, 1, 7, "distress episodes per week", integer=True)
+    infant_assessment_age: float = bounded(1.0, 0.5, 2.0, "age of the reunion episode (years)")
+    # sensitive period
+    plasticity_floor: float = bounded(0.15, 0.01, 1, "plasticity that remains after the sensitive period")
+    plasticity_halflife: float = bounded(2.5, 0.25, 18, "years for plasticity to halve its distance to the floor")
+    # strategy learning
+    exploration: float = bounded(0.5, 0.01, 1, "half-width of the uniform variation of the strategy tried")
+    learning_rate: float = bounded(0.5, 0, 5, "step size of strategy learning at full plasticity")
+    baseline_rate: float = bounded(0.05, 0.001, 1, "rate of the running reward baseline")
+    max_gain: float = bounded(3.0, 1, 10, "largest learnable signalling gain")
+    initial_gain: float = bounded(1.0, 0, 3, "signalling gain at birth (expressed = felt)")
+    initial_threshold: float = bounded(0.2, 0, 1, "activation threshold at birth")
+    # the caregiver's side of an episode
+    notice: float = bounded(0.3, 0, 2, "share of unsignalled need a fully sensitive caregiver sees")
+    loud_cue: float = bounded(1.0, 0, 3, "mean cue an entirely inconsistent caregiver needs before responding")
+    response_width: float = bounded(0.4, 0.05, 2, "cue range over which responding goes from never to always")
+    comfort_floor: float = bounded(0.5, 0, 1, "comfort quality of an entirely insensitive response")
+    rebuff_saturation: float = bounded(1.0, 0.1, 3, "signal at which a rejecting caregiver rebuffs at full rate")
+    fright_when_alone: float = bounded(0.5, 0, 1, "share of frightening behaviour that comes without approach")
+    # the child's experience
+    relief: float = bounded(1.0, 0, 3, "value of comfort per unit of felt need")
+    hidden_need_discount: float = bounded(0.5, 0, 1, "share of comfort lost when the need was not shown at all")
+    rebuff_pain: float = bounded(0.8, 0, 3, "cost of a rebuff")
+    fright_pain: float = bounded(1.0, 0, 3, "cost of being frightened")
+    effort: float = bounded(0.15, 0, 1, "cost of signalling, per squared unit of signal (loud protest is costly)")
+    perception_bias: float = bounded(0.5, 0, 1, "pull of an ambiguous response toward the expected one (C21)")
+    danger_safety_weight: float = bounded(0.25, 0.01, 1, "evidence of safety from an episode without fright")
+    unasked_weight: float = bounded(0.5, 0, 1, "availability evidence from distress that was neither signalled nor noticed")
+    unanswered_bid_weight: float = bounded(0.5, 0, 1, "self-worth evidence against from an unanswered bid")
+    regulation_rate: float = bounded(0.02, 0, 1, "rate at which co-regulation builds regulation capacity")
+    self_reliance_rate: float = bounded(0.02, 0, 1, "rate at which coping alone builds self-reliance")
+    prior_count: float = bounded(1.0, 0.1, 10, "Beta prior evidence on each side of each belief at birth")
+
+    @property
+    def episodes(self) -> int:
+        return int(round(self.years * WEEKS_PER_YEAR)) * self.episodes_per_week
+
+    @property
+    def infant_episode(self) -> int:
+        return int(round(self.infant_assessment_age * WEEKS_PER_YEAR)) * self.episodes_per_week
+
+    def plasticity_at(self, age: float) -> float:
+        """Weight of new evidence at ``age`` years: 1 at birth, falling toward the floor."""
+        return self.plasticity_floor + (1 - self.plasticity_floor) * 0.5 ** (age / self.plasticity_halflife)
+
+
+@dataclasses.dataclass(kw_only=True, eq=False)
+class _ChildState:
+    """The mutable working columns of one chunk during formation (private to this module)."""
+
+    W_a: F
+    W_b: F
+    A_a: F
+    A_b: F
+    D_a: F
+    D_b: F
+    gain: F
+    threshold: F
+    baseline: F
+    regulation: F
+    self_reliance: F
+
+    @classmethod
+    def newborn(cls, shape: tuple[int, ...], p: FormationParams) -> _ChildState:
+        def full(v: float) -> F:
+            return np.full(shape, v, dtype=DTYPE)
+
+        return cls(
+            W_a=full(p.prior_count), W_b=full(p.prior_count),
+            A_a=full(p.prior_count), A_b=full(p.prior_count),
+            D_a=full(p.prior_count), D_b=full(p.prior_count),
+            gain=full(p.initial_gain), threshold=full(p.initial_threshold),
+            baseline=full(0.0), regulation=full(0.5), self_reliance=full(0.0),
+        )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+class CaregiverTerms:
+    """What a caregiver brings to every episode, computed once per chunk (hot-loop constants)."""
+
+    notice: F  # unsignalled need seen per unit of felt need
+    readiness: F  # cue an inconsistent caregiver needs, per unit of the moment's draw
+    rebuff_per_signal: F
+    fright_alone: F
+    fright_per_approach: F
+    quality: F  # comfort quality when the caregiver does comfort
+
+    @classmethod
+    def of(cls, cg: Caregivers, p: FormationParams) -> CaregiverTerms:
+        def f32(x: NDArray[np.floating]) -> F:
+            return np.ascontiguousarray(x, dtype=DTYPE)
+
+        return cls(
+            notice=f32(cg.sensitivity * p.notice),
+            readiness=f32((1 - cg.consistency) * (2 * p.loud_cue)),
+            rebuff_per_signal=f32(cg.rejection / p.rebuff_saturation),
+            fright_alone=f32(cg.frightening * p.fright_when_alone),
+            fright_per_approach=f32(cg.frightening * (1 - p.fright_when_alone)),
+            quality=f32(p.comfort_floor + (1 - p.comfort_floor) * cg.sensitivity),
+        )
+
+
+def episode(s: _ChildState, cg: CaregiverTerms, u: F, plasticity: float, p: FormationParams) -> None:
+    """One distress episode for every child of the chunk; updates ``s`` in place.
+
+    ``u`` holds ``N_UNIFORMS`` uniform draws per child (leading axis). Written with in-place
+    float32 operations: this is the hot loop of formation.
+    """
+    felt = u[0]
+    # the strategy tried this time: the learned one plus exploration (policy gradient)
+    d_gain = u[1] * (2 * p.exploration) - p.exploration
+    d_thr = u[2] * (2 * p.exploration) - p.exploration
+    gain = s.gain + d_gain
+    np.minimum(np.maximum(gain, 0, out=gain), p.max_gain, out=gain)
+    thr = s.threshold + d_thr
+    np.minimum(np.maximum(thr, 0, out=thr), 1, out=thr)
+    asked = felt > thr  # activation: felt need above the threshold
+    signal = gain * felt
+    signal *= asked
+
+    # the caregiver's response: the signal plus what a sensitive caregiver notices unasked;
+    # an inconsistent caregiver's readiness varies from moment to moment, so sometimes an
+    # ordinary cue is enough and sometimes only a loud one gets through (unpredictable other)
+    cue = cg.notice * felt
+    cue += signal
+    cue -= cg.readiness * u[5]
+    cue *= 1 / p.response_width
+    p_respond = np.minimum(np.maximum(cue, 0, out=cue), 1, out=cue)
+    p_rebuff = np.minimum(signal, p.rebuff_saturation) * cg.rebuff_per_signal
+    approach = np.minimum(signal, 1)
+    p_fright = cg.fright_per_approach * approach
+    p_fright += cg.fright_alone
+    rebuff = u[3] < p_rebuff
+    comforted = u[3] < p_rebuff + (1 - p_rebuff) * p_respond
+    comforted &= ~rebuff
+    fright = (u[4] < p_fright).astype(DTYPE)
+    quality = cg.quality * comforted
+    rebuffed = rebuff.astype(DTYPE)
+
+    # how it went: the reinforcement of the strategy tried. Comfort comes through
+    # proximity, so a child who hides its need takes less of it in.
+    shown = signal / np.maximum(felt, 0.05)
+    np.minimum(shown, 1, out=shown)
+    taken_in = shown * p.hidden_need_discount
+    taken_in += 1 - p.hidden_need_discount
+    reward = felt * quality
+    reward *= taken_in
+    reward *= p.relief
+    reward -= p.rebuff_pain * rebuffed
+    reward -= p.fright_pain * fright
+    reward -= p.effort * signal * signal
+    advantage = reward
+    advantage -= s.baseline
+    step = p.learning_rate * plasticity
+    s.gain += (step * advantage) * d_gain
+    np.minimum(np.maximum(s.gain, 0, out=s.gain), p.max_gain, out=s.gain)
+    s.threshold += (step * advantage) * d_thr
+    np.minimum(np.maximum(s.threshold, 0, out=s.threshold), 1, out=s.threshold)
+    s.baseline += p.baseline_rate * advantage
+
+    # perception through the current model (C21), then belief updating on what was perceived
+    # (perceive() with awareness 0, inlined: ambiguity = 1 - |2q - 1| = 2 min(q, 1 - q))
+    expected = s.A_a / (s.A_a + s.A_b)
+    expected -= quality
+    pull = np.minimum(quality, 1 - quality)
+    pull *= 2 * p.perception_bias
+    expected *= pull
+    seen = expected
+    seen += quality
+    weight = felt * plasticity
+    # a need nobody was asked to meet says less about others than an unanswered bid
+    weight_a = (asked | comforted) * np.float32(1 - p.unasked_weight)
+    weight_a += p.unasked_weight
+    weight_a *= weight
+    evidence = weight_a * seen
+    s.A_a += evidence
+    s.A_b += weight_a - evidence
+    s.W_a += weight * seen
+    unanswered = asked & ~comforted
+    s.W_b += weight * (rebuffed + unanswered * np.float32(p.unanswered_bid_weight))
+    s.D_a += plasticity * fright
+    s.D_b += (plasticity * p.danger_safety_weight) * (1 - fright)
+
+    # co-regulation builds regulation capacity; fright and rebuff undermine it
+    target = quality - fright - 0.5 * rebuffed
+    np.minimum(np.maximum(target, 0, out=target), 1, out=target)
+    target -= s.regulation
+    s.regulation += (p.regulation_rate * plasticity) * target
+    # coping alone with a hidden need builds self-reliance (defensive self-sufficiency, C1)
+    alone = np.maximum(1 - gain, 0)  # gain >= 0, so this is already at most 1
+    alone *= 1 - quality
+    alone -= s.self_reliance
+    s.self_reliance += (p.self_reliance_rate * plasticity) * alone
+
+
+def to_population(s: _ChildState, age: float, plasticity: float) -> Population:
+    """The state at the end of formation, flattened, as a :class:`Population`."""
+    gain = s.gain.ravel()
+    n = gain.shape[0]
+    return Population(
+        self_worth_a=s.W_a.ravel(), self_worth_b=s.W_b.ravel(),
+        self_reliance=s.self_reliance.ravel(),
+        availability_a=s.A_a.ravel(), availability_b=s.A_b.ravel(),
+        danger_a=s.D_a.ravel(), danger_b=s.D_b.ravel(),
+        activation_threshold=s.threshold.ravel(),
+        signalling=np.maximum(gain, 1), suppression=np.clip(1 - gain, 0, 1),
+        regulation=s.regulation.ravel(),
+        awareness=np.zeros(n, DTYPE),
+        plasticity=np.full(n, plasticity, DTYPE),
+        age=np.full(n, age, DTYPE),
+    )

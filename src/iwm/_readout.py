@@ -1,0 +1,156 @@
+"""Read-outs: how a working model shows itself to an observer.
+
+* Infant A/B/C/D from behaviour in a reunion-like episode at about 12 months (Ainsworth,
+  Blehar, Waters & Wall 1978; D overrides the organized classes, Main & Solomon 1990).
+* Adult dimensions, anxiety and avoidance, on the metric of the ECR scales (mean item score
+  1-7; Brennan, Clark & Shaver 1998; Fraley, Waller & Brennan 2000), so that simulated people
+  and scored questionnaires share one scale.
+* Four adult categories (Bartholomew & Horowitz 1991) from the two dimensions: secure (low
+  anxiety, low avoidance), preoccupied (anxious), dismissing (avoidant), fearful (both; the
+  adult counterpart of disorganization).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iwm._params import Params, bounded
+from iwm._population import DTYPE
+
+if TYPE_CHECKING:
+    from iwm._population import Population
+
+F = NDArray[np.float32]
+
+INFANT_CLASSES = ("A", "B", "C", "D")
+"""Infant classes: A avoidant, B secure, C resistant/ambivalent, D disorganized."""
+ADULT_CATEGORIES = ("secure", "preoccupied", "dismissing", "fearful")
+SECURE_INFANT = INFANT_CLASSES.index("B")
+SECURE_ADULT = ADULT_CATEGORIES.index("secure")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class InfantReadout(Params):
+    """Coding of the reunion episode: behaviour scores and the cuts that classify them."""
+
+    label = "infant read-out parameters"
+
+    separation_distress: float = bounded(0.9, 0, 1, "felt need on separation")
+    observation_noise: float = bounded(0.07, 0, 1, "SD of episode-to-episode and coder variation")
+    disorganization_cut: float = bounded(0.22, 0, 1, "approach-fear conflict above which the infant is D")
+    avoidance_cut: float = bounded(0.45, 0, 1, "suppression of the separation need above which A")
+    resistance_cut: float = bounded(0.32, 0, 3, "resistance above which C")
+    unsettled_weight: float = bounded(1.5, 0, 5, "resistance per unit of expected availability below .5")
+
+
+def infant_behaviour(
+    gain: F, threshold: F, availability: F, danger: F, noise: NDArray[np.floating], r: InfantReadout
+) -> dict[str, F]:
+    """Behaviour scores in a reunion episode (``noise``: 4 standard normals per infant).
+
+    proximity seeking: the signal at separation distress; avoidance: the share of that need
+    that is not shown; resistance: amplified protest plus failure to settle when comfort is
+    not expected; disorganization: fear of the figure one needs (approach-fear conflict).
+    """
+    felt = r.separation_distress
+    seeking = np.where(felt > threshold, gain * felt, 0)
+    avoid = np.clip(1 - seeking / felt, 0, 1)
+    resist = np.clip(gain - 1, 0, None) + r.unsettled_weight * np.clip(0.5 - availability, 0, None)
+    disorg = danger * (0.5 + 0.5 * availability)
+    s = r.observation_noise
+    return {
+        "proximity_seeking": (seeking + s * noise[0]).astype(DTYPE),
+        "avoidance": (avoid + s * noise[1]).astype(DTYPE),
+        "resistance": (resist + s * noise[2]).astype(DTYPE),
+        "disorganization": (disorg + s * noise[3]).astype(DTYPE),
+    }
+
+
+def infant_class(behaviour: dict[str, F], r: InfantReadout) -> NDArray[np.int8]:
+    """A/B/C/D codes (indices into INFANT_CLASSES); D overrides A, A precedes C."""
+    code = np.full(behaviour["avoidance"].shape, SECURE_INFANT, dtype=np.int8)
+    code[behaviour["resistance"] > r.resistance_cut] = INFANT_CLASSES.index("C")
+    code[behaviour["avoidance"] > r.avoidance_cut] = INFANT_CLASSES.index("A")
+    code[behaviour["disorganization"] > r.disorganization_cut] = INFANT_CLASSES.index("D")
+    return code
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AdultReadout(Params):
+    """Weights of the adult dimensions on the model's state (logistic onto 1-7)."""
+
+    label = "adult read-out parameters"
+
+    anxiety_intercept: float = bounded(0.3, -5, 5, "anxiety logit at a neutral model")
+    anxiety_self: float = bounded(4.0, 0, 20, "anxiety per unit of self-worth below .5 (C1)")
+    anxiety_hyperactivation: float = bounded(1.28, 0, 10, "anxiety per unit of signalling above 1 (C6)")
+    anxiety_vigilance: float = bounded(1.6, 0, 10, "anxiety per unit the activation threshold is below .3 (C6)")
+    anxiety_uncertainty: float = bounded(1.6, 0, 10, "anxiety per unit of the unpredictability 4A(1-A) of others above .5 (C2)")
+    anxiety_danger: float = bounded(1.6, 0, 10, "anxiety per unit of other-danger (C16)")
+    avoidance_intercept: float = bounded(-0.7, -5, 5, "avoidance logit at a neutral model")
+    avoidance_other: float = bounded(1.6, 0, 20, "avoidance per unit of availability below .5 (C2)")
+    avoidance_deactivation: float = bounded(1.2, 0, 10, "avoidance per unit of suppression (C11)")
+    avoidance_threshold: float = bounded(0.8, 0, 10, "avoidance per unit the activation threshold is above .3 (C11)")
+    avoidance_reliance: float = bounded(0.8, 0, 10, "avoidance per unit of self-reliance (C14)")
+    avoidance_danger: float = bounded(0.8, 0, 10, "avoidance per unit of other-danger (C16)")
+    cut: float = bounded(4.0, 1, 7, "category cut on both dimensions (scale midpoint)")
+
+
+ADULT_READOUT = AdultReadout()
+
+
+def _logistic_1_7(z: NDArray[np.floating]) -> F:
+    return (1 + 6 / (1 + np.exp(-z))).astype(DTYPE)
+
+
+def anxiety(pop: Population, r: AdultReadout = ADULT_READOUT) -> F:
+    """Attachment anxiety on the ECR metric: a negative self, hyperactivation, hypervigilance,
+    an unpredictable other and fear (Mikulincer & Shaver 2003)."""
+    a = pop.other_availability
+    z = (
+        r.anxiety_intercept
+        + r.anxiety_self * (0.5 - pop.self_model)
+        + r.anxiety_hyperactivation * (pop.signalling - 1)
+        + r.anxiety_vigilance * np.clip(0.3 - pop.activation_threshold, 0, None)
+        + r.anxiety_uncertainty * (4 * a * (1 - a) - 0.5)
+        + r.anxiety_danger * pop.other_danger
+    )
+    return _logistic_1_7(z)
+
+
+def avoidance(pop: Population, r: AdultReadout = ADULT_READOUT) -> F:
+    """Attachment avoidance on the ECR metric: an unavailable other, deactivation,
+    compulsive self-reliance and fear (Mikulincer & Shaver 2003)."""
+    z = (
+        r.avoidance_intercept
+        + r.avoidance_other * (0.5 - pop.other_availability)
+        + r.avoidance_deactivation * pop.suppression
+        + r.avoidance_threshold * np.clip(pop.activation_threshold - 0.3, 0, None)
+        + r.avoidance_reliance * pop.self_reliance
+        + r.avoidance_danger * pop.other_danger
+    )
+    return _logistic_1_7(z)
+
+
+def categorize(anx: NDArray[np.floating], avo: NDArray[np.floating], cut: float = 4.0) -> NDArray[np.int8]:
+    """Quadrant of anxiety x avoidance: indices into ADULT_CATEGORIES."""
+    high_anx, high_avo = anx >= cut, avo >= cut
+    code = np.zeros(anx.shape, dtype=np.int8)
+    code[high_anx & ~high_avo] = 1
+    code[~high_anx & high_avo] = 2
+    code[high_anx & high_avo] = 3
+    return code
+
+
+def adult_category(pop: Population, r: AdultReadout = ADULT_READOUT) -> NDArray[np.int8]:
+    return categorize(anxiety(pop, r), avoidance(pop, r), r.cut)
+
+
+def relationship_value(availability: F, self_worth: F, danger: F) -> F:
+    """C3: V = E[A] - (1 - E[A]) x (0.5 + (1 - W)) - E[D]."""
+    hurt = 0.5 + (1 - self_worth)
+    return (availability - (1 - availability) * hurt - danger).astype(DTYPE)

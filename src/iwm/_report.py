@@ -1,0 +1,125 @@
+"""HTML reports with embedded figures (matplotlib, rendered off-screen). Not part of the core."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from iwm._develop import Development
+from iwm._readout import ADULT_CATEGORIES, INFANT_CLASSES, anxiety, avoidance
+
+_COLOURS = ("#3b6ea5", "#c8553d", "#588b8b", "#8a5a9e")
+
+
+def _figure_to_data_uri(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def infant_figure(runs: Sequence[Development], targets: dict[str, float] | None = None) -> str:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    width = 0.8 / (len(runs) + (1 if targets else 0))
+    x = np.arange(len(INFANT_CLASSES))
+    for i, run in enumerate(runs):
+        shares = run.infant_shares()
+        ax.bar(x + i * width, [shares[k] for k in INFANT_CLASSES], width, label=run.caregiving, color=_COLOURS[i % 4])
+    if targets:
+        ax.bar(x + len(runs) * width, [targets[k] for k in INFANT_CLASSES], width, label="published (low-risk, T1)",
+               color="none", edgecolor="black", hatch="//")
+    ax.set_xticks(x + width * (len(runs) - (0 if targets else 1)) / 2, ["A avoidant", "B secure", "C resistant", "D disorganized"])
+    ax.set_ylabel("share of infants")
+    ax.set_title("Infant attachment in a reunion episode at 12 months (C5)")
+    ax.legend(frameon=False)
+    uri = _figure_to_data_uri(fig)
+    plt.close(fig)
+    return uri
+
+
+def space_figure(runs: Sequence[Development], max_points: int = 4000) -> str:
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4.0), sharex=True, sharey=True, squeeze=False)
+    for ax, run, colour in zip(axes[0], runs, _COLOURS, strict=False):
+        anx, avo = anxiety(run.population), avoidance(run.population)
+        take = slice(0, max_points)
+        ax.scatter(avo[take], anx[take], s=3, alpha=0.25, color=colour, rasterized=True)
+        ax.axhline(4, color="grey", lw=0.8)
+        ax.axvline(4, color="grey", lw=0.8)
+        for (x, y), label in zip([(2.0, 1.4), (2.0, 6.6), (5.8, 1.4), (5.8, 6.6)],
+                                 ["secure", "preoccupied", "dismissing", "fearful"], strict=True):
+            ax.text(x, y, label, ha="center", va="center", fontsize=8, color="black")
+        ax.set_xlim(1, 7)
+        ax.set_ylim(1, 7)
+        ax.set_xlabel("avoidance (ECR metric)")
+        ax.set_title(f"{run.caregiving}: adults at 18")
+    axes[0][0].set_ylabel("anxiety (ECR metric)")
+    uri = _figure_to_data_uri(fig)
+    plt.close(fig)
+    return uri
+
+
+def adult_figure(runs: Sequence[Development]) -> str:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    width = 0.8 / len(runs)
+    x = np.arange(len(ADULT_CATEGORIES))
+    for i, run in enumerate(runs):
+        shares = run.adult_shares()
+        ax.bar(x + i * width, [shares[k] for k in ADULT_CATEGORIES], width, label=run.caregiving, color=_COLOURS[i % 4])
+    ax.set_xticks(x + width * (len(runs) - 1) / 2, list(ADULT_CATEGORIES))
+    ax.set_ylabel("share of 18-year-olds")
+    ax.set_title("Adult categories at 18 (quadrants of anxiety x avoidance)")
+    ax.legend(frameon=False)
+    uri = _figure_to_data_uri(fig)
+    plt.close(fig)
+    return uri
+
+
+def render_html(title: str, intro: str, sections: list[tuple[str, str, str | None]], table: str = "") -> str:
+    """A self-contained page: ``sections`` are (heading, text, image data URI or None)."""
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title)}</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
+        "color:#222}img{max-width:100%}table{border-collapse:collapse}td,th{padding:.25rem .6rem;"
+        "border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child{text-align:left}"
+        ".note{color:#666;font-size:.9rem}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(intro)}</p>",
+        table,
+    ]
+    for heading, text, image in sections:
+        parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(text)}</p>")
+        if image:
+            parts.append(f"<img alt='{html.escape(heading)}' src='{image}'>")
+    parts.append(
+        "<p class='note'>iwm is a research and teaching model. Nothing here is a clinical "
+        "assessment of any real person.</p></body></html>"
+    )
+    return "".join(parts)
+
+
+def summary_table(runs: Sequence[Development]) -> str:
+    rows = ["<table><tr><th>population</th>" + "".join(f"<th>{k}</th>" for k in INFANT_CLASSES)
+            + "".join(f"<th>{k}</th>" for k in ADULT_CATEGORIES) + "<th>anxiety</th><th>avoidance</th></tr>"]
+    for run in runs:
+        s = run.summary()
+        cells = [f"{s['infant'][k]:.1%}" for k in INFANT_CLASSES] + [f"{s['adult'][k]:.1%}" for k in ADULT_CATEGORIES]
+        cells += [f"{s['anxiety_mean']:.2f}", f"{s['avoidance_mean']:.2f}"]
+        rows.append(f"<tr><td>{html.escape(run.caregiving)} (n={run.n:,})</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    rows.append("</table>")
+    return "".join(rows)
