@@ -10,7 +10,7 @@ import json
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -100,6 +100,26 @@ def _print_summary(stats: SampleStatistics, scored: ScoredSample, output: Path |
     console.print(_NOT_DIAGNOSIS)
 
 
+def _latent_dimensions(development: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Latent anxiety and avoidance (ECR metric) of a developed population.
+
+    The agreed contract is ``population.anxiety`` / ``.avoidance``; the core currently exposes
+    them as read-outs ``iwm.anxiety(population, readout)``, which are used when the attributes
+    are absent.
+    """
+    population = development.population
+    if hasattr(population, "anxiety") and hasattr(population, "avoidance"):
+        anxiety, avoidance = population.anxiety, population.avoidance
+    else:
+        from iwm import anxiety as read_anxiety
+        from iwm import avoidance as read_avoidance
+
+        readout = getattr(development, "readout", None)
+        extra = () if readout is None else (readout,)
+        anxiety, avoidance = read_anxiety(population, *extra), read_avoidance(population, *extra)
+    return np.asarray(anxiety, dtype=float), np.asarray(avoidance, dtype=float)
+
+
 def register(app: typer.Typer) -> None:
     """Add the measurement commands to the ``iwm`` application."""
 
@@ -179,15 +199,13 @@ def register(app: typer.Typer) -> None:
         """Simulated answers of a model population to the ECR-R or ECR-S."""
         try:
             # The simulation core is imported here so that scoring never depends on it.
-            from iwm import develop  # type: ignore[attr-defined,unused-ignore]
+            from iwm import develop
         except ImportError:
             raise IwmError("simulate-responses needs the simulation core (iwm.develop), "
                            "which this installation lacks") from None
-        population = develop(scenario, n=n, seed=seed).population
+        anxiety, avoidance = _latent_dimensions(develop(scenario, n=n, seed=seed))
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_RESPONSE_STREAM,)))
-        answers = simulate_responses(INSTRUMENTS[instrument.value],
-                                     np.asarray(population.anxiety, dtype=float),
-                                     np.asarray(population.avoidance, dtype=float), rng)
+        answers = simulate_responses(INSTRUMENTS[instrument.value], anxiety, avoidance, rng)
         write_table(answers, output)
         typer.echo(f"wrote {len(answers)} simulated answers to the {instrument.value} "
                    f"({scenario}, seed {seed}) to {output}")

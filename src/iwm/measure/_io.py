@@ -75,7 +75,7 @@ def read_responses(
     if not p.is_file():
         raise InputError(name, "not a file")
     if size > max_bytes:
-        raise InputError(name, f"{size:,} bytes, over the limit of {max_bytes:,} "
+        raise InputError(name, f"{size:,} bytes, over the limit of {max_bytes:,} bytes "
                                "(raise it with --max-bytes)")
     if size == 0:
         raise InputError(f"{name}, row 1", "the file is empty (no header row)")

@@ -206,9 +206,6 @@ def _canonical_name(inst: Instrument, key: str | int) -> str | None:
     return key if key in inst.columns else None
 
 
-_RULES = ("is not a number", "is not a whole number", "is outside the response range")
-
-
 def _is_missing_cell(cell: object) -> bool:
     return cell is None or cell is pd.NA or (isinstance(cell, float) and math.isnan(cell))
 
@@ -218,7 +215,7 @@ def _parse_ratings(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cells -> (float answers, NaN where missing or bad; rule index per cell, -1 where fine).
 
-    Rule index: 0 not a number, 1 not a whole number, 2 outside the range (see ``_RULES``).
+    Rule index: 0 not a number, 1 not a whole number, 2 outside the range.
     """
     n = len(values)
     rule = np.full(n, -1, dtype=np.int8)
@@ -388,7 +385,10 @@ def score(
 
     answers = np.full((len(data), inst.n_items), np.nan)
     rules = np.full((len(data), len(chosen)), -1, dtype=np.int8)
-    rule_texts = [f"{r} (answers are whole numbers {inst.low}-{inst.high})" for r in _RULES]
+    span = f"{inst.low}-{inst.high}"
+    rule_texts = [f"is not a number (answers are whole numbers {span})",
+                  f"is not a whole number (answers are whole numbers {span})",
+                  f"is outside the response range {span}"]
     for j, name in enumerate(chosen[: inst.n_items]):
         answers[:, j], rules[:, j] = _parse_ratings(data[name], inst.low, inst.high)
     choice = None
