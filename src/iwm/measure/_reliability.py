@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize
 
+from iwm._errors import ParameterError
 from iwm.measure._keys import CATEGORIES
 from iwm.measure._scoring import ScoredSample, score_column
 
@@ -24,7 +25,7 @@ _MIN_UNIQUENESS = 0.005
 def _complete(items: np.ndarray) -> np.ndarray:
     items = np.asarray(items, dtype=float)
     if items.ndim != 2:
-        raise ValueError("items must be a 2-D array (respondents x items)")
+        raise ParameterError("items", "a 2-D array (respondents x items)", f"shape {items.shape}")
     return items[~np.isnan(items).any(axis=1)]
 
 
