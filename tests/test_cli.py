@@ -59,7 +59,8 @@ def test_develop_with_mix_file(tmp_path):
     ("args", "fragments"),
     [
         (["develop", "--n", "0"], ["`n`", "[1, 50000000]", "got 0"]),
-        (["develop", "--n", "many"], ["--n"]),
+        (["develop", "--n", "many"], ["--n", "integer", "got 'many'"]),
+        (["develop", "--seed=1.5"], ["--seed", "got '1.5'"]),
         (["develop", "--caregiving", "medium"], ["caregiving", "got 'medium'"]),
         (["develop", "--seed", "-4"], ["`seed`", "got -4"]),
         (["develop", "--workers", "0"], ["`workers`", "got 0"]),

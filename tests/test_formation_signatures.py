@@ -59,6 +59,7 @@ def test_styles_sit_in_their_quadrant_of_self_and_other(low_risk):
 
 def test_other_model_signatures(pure_runs):
     """C2: anxious: other uncertain; avoidant: other unavailable; disorganized: dangerous yet sought."""
+
     def unpredictability(kind):
         a = pure_runs[kind].population.other_availability
         return float(np.mean(4 * a * (1 - a)))
@@ -84,7 +85,8 @@ def test_without_learning_no_strategy_differences():
     """Ablation: with the learning rate at 0, caregiving no longer shapes the strategy."""
     frozen = iwm.FormationParams(learning_rate=0.0, years=4)
     gains = [
-        iwm.develop(k, n=4096, seed=5, formation=frozen).population.expressed_gain for k in ("inconsistent", "rejecting")
+        iwm.develop(k, n=4096, seed=5, formation=frozen).population.expressed_gain
+        for k in ("inconsistent", "rejecting")
     ]
     for g in gains:
         assert np.all(g == frozen.initial_gain)
@@ -161,3 +163,12 @@ def test_perception_bias_scales_with_ambiguity_and_awareness():
     assert seen[0] == 0.0 and seen[2] == 1.0  # clear responses are seen as they are
     assert seen[1] < 0.5
     assert iwm.perceive(r, expected, 0.6, 1.0)[1] == pytest.approx(0.5)
+
+
+def test_more_episodes_per_week_keep_the_signatures():
+    """Episodes can be more frequent than weekly; the caregiver signatures still hold."""
+    p = iwm.FormationParams(episodes_per_week=2, years=1)
+    assert p.episodes == 104 and p.infant_episode == 104
+    for kind, klass in (("sensitive", "B"), ("rejecting", "A"), ("frightening", "D")):
+        shares = iwm.develop(kind, n=4096, seed=8, formation=p).infant_shares()
+        assert max(shares, key=shares.get) == klass, (kind, shares)

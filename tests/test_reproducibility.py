@@ -62,6 +62,8 @@ def test_intergenerational_run_is_worker_invariant():
 
 def test_progress_reports_every_person():
     seen: list[tuple[int, int]] = []
-    iwm.develop("low-risk", n=9_000, seed=1, formation=SHORT, chunk_size=4096, progress=lambda d, t: seen.append((d, t)))
+    iwm.develop(
+        "low-risk", n=9_000, seed=1, formation=SHORT, chunk_size=4096, progress=lambda d, t: seen.append((d, t))
+    )
     assert seen[-1] == (9_000, 9_000)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)

@@ -45,7 +45,9 @@ class Target:
 
 
 T1_SOURCE = "van IJzendoorn, Schuengel & Bakermans-Kranenburg 1999 (Dev Psychopathol 11:225); MODEL.md T1"
-T2_SOURCE = "van IJzendoorn et al. 1999; Cyr, Euser, Bakermans-Kranenburg & van IJzendoorn 2010 (Dev Psychopathol 22:87)"
+T2_SOURCE = (
+    "van IJzendoorn et al. 1999; Cyr, Euser, Bakermans-Kranenburg & van IJzendoorn 2010 (Dev Psychopathol 22:87)"
+)
 
 FORMATION_TARGETS: tuple[Target, ...] = (
     Target(id="T1", quantity="low-risk infant B share", target=0.65, kind="proportion", source=T1_SOURCE),
@@ -55,15 +57,24 @@ FORMATION_TARGETS: tuple[Target, ...] = (
     Target(id="T2", quantity="D share high-risk / low-risk", target=2.5, kind="ratio", source=T2_SOURCE),
     Target(id="T2", quantity="D share maltreated / low-risk", target=3.0, kind="ratio-at-least", source=T2_SOURCE),
     Target(
-        id="T5", quantity="parent-infant secure/insecure agreement", target=0.75, kind="proportion",
+        id="T5",
+        quantity="parent-infant secure/insecure agreement",
+        target=0.75,
+        kind="proportion",
         source="van IJzendoorn 1995 (Psychol Bull 117:387)",
     ),
     Target(
-        id="T5", quantity="parent-infant secure/insecure kappa", target=0.49, kind="correlation",
+        id="T5",
+        quantity="parent-infant secure/insecure kappa",
+        target=0.49,
+        kind="correlation",
         source="van IJzendoorn 1995 (Psychol Bull 117:387)",
     ),
     Target(
-        id="T6", quantity="caregiver sensitivity - infant security r", target=0.24, kind="correlation",
+        id="T6",
+        quantity="caregiver sensitivity - infant security r",
+        target=0.24,
+        kind="correlation",
         source="De Wolff & van IJzendoorn 1997 (Child Dev 68:571)",
     ),
 )
@@ -81,13 +92,21 @@ class TargetResult:
     def to_dict(self) -> dict[str, Any]:
         t = self.target
         return {
-            "id": t.id, "quantity": t.quantity, "source": t.source, "target": t.target,
-            "tolerance": t.describe_tolerance(), "model": round(self.value, 4), "pass": self.passed,
+            "id": t.id,
+            "quantity": t.quantity,
+            "source": t.source,
+            "target": t.target,
+            "tolerance": t.describe_tolerance(),
+            "model": round(self.value, 4),
+            "pass": self.passed,
         }
 
 
 def check_formation(
-    *, n: int = 100_000, seed: int = 2024, workers: int = 1,
+    *,
+    n: int = 100_000,
+    seed: int = 2024,
+    workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> list[TargetResult]:
     """Run the formation targets T1, T2, T5, T6 with default parameters."""
@@ -106,8 +125,14 @@ def check_formation(
     step("intergenerational")
     trans = develop(parents="low-risk", n=n, seed=seed, workers=workers).transmission()
     values = [
-        low["B"], low["A"], low["C"], low["D"],
-        high["D"] / low["D"], mal["D"] / low["D"],
-        trans["concordance"], trans["kappa"], trans["sensitivity_security_r"],
+        low["B"],
+        low["A"],
+        low["C"],
+        low["D"],
+        high["D"] / low["D"],
+        mal["D"] / low["D"],
+        trans["concordance"],
+        trans["kappa"],
+        trans["sensitivity_security_r"],
     ]
     return [TargetResult(target=t, value=v) for t, v in zip(FORMATION_TARGETS, values, strict=True)]

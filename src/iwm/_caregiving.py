@@ -79,18 +79,10 @@ class CaregiverProfile(Params):
 # The four pure kinds of caregiving that attachment theory names (C5). Their parameters were
 # chosen with the named mixes below so that the calibration targets hold (docs/calibration.md).
 PROFILES: dict[str, CaregiverProfile] = {
-    "sensitive": CaregiverProfile(
-        sensitivity=0.85, consistency=0.85, rejection=0.08, frightening=0.01
-    ),
-    "inconsistent": CaregiverProfile(
-        sensitivity=0.7, consistency=0.25, rejection=0.04, frightening=0.02
-    ),
-    "rejecting": CaregiverProfile(
-        sensitivity=0.3, consistency=0.75, rejection=0.85, frightening=0.02
-    ),
-    "frightening": CaregiverProfile(
-        sensitivity=0.45, consistency=0.45, rejection=0.35, frightening=0.7
-    ),
+    "sensitive": CaregiverProfile(sensitivity=0.85, consistency=0.85, rejection=0.08, frightening=0.01),
+    "inconsistent": CaregiverProfile(sensitivity=0.7, consistency=0.25, rejection=0.04, frightening=0.02),
+    "rejecting": CaregiverProfile(sensitivity=0.3, consistency=0.75, rejection=0.85, frightening=0.02),
+    "frightening": CaregiverProfile(sensitivity=0.45, consistency=0.45, rejection=0.35, frightening=0.7),
 }
 
 
@@ -258,15 +250,17 @@ class TransmissionParams(Params):
     consistency_per_anxiety: float = bounded(0.75, 0, 1, "loss of consistency at full excess anxiety")
     rejection_base: float = bounded(0.06, 0, 1, "rejection of a parent at or below the anchor")
     rejection_per_avoidance: float = bounded(0.8, 0, 1, "rejection added at full excess avoidance")
-    frightening_per_danger: float = bounded(1.1, 0, 3, "frightening behaviour per unit of other-danger belief above the threshold")
+    frightening_per_danger: float = bounded(
+        1.1, 0, 3, "frightening behaviour per unit of other-danger belief above the threshold"
+    )
     frightening_threshold: float = bounded(0.18, 0, 1, "other-danger belief below which a parent does not frighten")
     variation: float = bounded(0.08, 0, 0.5, "individual SD of consistency, rejection and frightening")
-    sensitivity_variation: float = bounded(0.2, 0, 0.6, "individual SD of sensitivity, independent of the parent's model")
+    sensitivity_variation: float = bounded(
+        0.2, 0, 0.6, "individual SD of sensitivity, independent of the parent's model"
+    )
 
 
-def caregiving_from_parents(
-    parents: Population, rng: np.random.Generator, params: TransmissionParams
-) -> Caregivers:
+def caregiving_from_parents(parents: Population, rng: np.random.Generator, params: TransmissionParams) -> Caregivers:
     """Caregiving derived from each parent's IWM, with individual variation (4 normal draws)."""
     from iwm._readout import anxiety, avoidance
 
@@ -277,7 +271,9 @@ def caregiving_from_parents(
     danger = parents.other_danger
     z = rng.standard_normal((4, parents.n)).astype(DTYPE)
     sensitivity = (
-        p.sensitivity_base - p.sensitivity_per_anxiety * anx - p.sensitivity_per_avoidance * avo
+        p.sensitivity_base
+        - p.sensitivity_per_anxiety * anx
+        - p.sensitivity_per_avoidance * avo
         + p.sensitivity_variation * z[0]
     )
     consistency = p.consistency_base - p.consistency_per_anxiety * anx + p.variation * z[1]

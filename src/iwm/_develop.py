@@ -23,6 +23,7 @@ from iwm._caregiving import (
     draw_caregivers,
     resolve_mix,
 )
+from iwm._errors import ParameterError
 from iwm._formation import N_UNIFORMS, CaregiverTerms, FormationParams, _ChildState, episode, to_population
 from iwm._params import check_value
 from iwm._population import DTYPE, Population
@@ -70,9 +71,7 @@ class Generation:
     population: Population
 
 
-def _form_blocks(
-    spec: _Spec, blocks: range, stream: int, parents: Population | None
-) -> Generation:
+def _form_blocks(spec: _Spec, blocks: range, stream: int, parents: Population | None) -> Generation:
     """Formation of whole blocks (shape (k, BLOCK) inside); the padded tail is trimmed."""
     p = spec.formation
     k = len(blocks)
@@ -99,8 +98,12 @@ def _form_blocks(
         if t == p.infant_episode:
             noise = np.stack([g.standard_normal((4, BLOCK), dtype=DTYPE) for g in gens], axis=1)
             behaviour = infant_behaviour(
-                state.gain, state.threshold, state.A_a / (state.A_a + state.A_b),
-                state.D_a / (state.D_a + state.D_b), noise, spec.infant,
+                state.gain,
+                state.threshold,
+                state.A_a / (state.A_a + state.A_b),
+                state.D_a / (state.D_a + state.D_b),
+                noise,
+                spec.infant,
             )
             infant = infant_class(behaviour, spec.infant)
         if t == p.episodes:
@@ -202,9 +205,7 @@ class Development:
             "avoidance_mean": float(np.mean(avoidance(self.population, self.readout), dtype=np.float64)),
         }
         if self.parents is not None:
-            out["parents"] = {
-                "adult": shares(adult_category(self.parents.population, self.readout), ADULT_CATEGORIES)
-            }
+            out["parents"] = {"adult": shares(adult_category(self.parents.population, self.readout), ADULT_CATEGORIES)}
             t = self.transmission()
             out["transmission"] = {k: t[k] for k in ("concordance", "kappa")}
             out["sensitivity_security_r"] = t["sensitivity_security_r"]
@@ -233,14 +234,17 @@ def develop(
     up to whole blocks of 4096) and ``workers`` change speed and memory, never results.
     """
     if (caregiving is None) == (parents is None):
-        raise check_value_error()
+        raise ParameterError("caregiving/parents", "exactly one of the two given", "both or neither")
     n = int(check_value("n", n, 1, MAX_N, integer=True))
     seed = check_seed(seed)
     chunk = int(check_value("chunk_size", chunk_size, 1, MAX_N, integer=True))
     workers = int(check_value("workers", workers, 1, 256, integer=True))
     mix = resolve_mix(caregiving if caregiving is not None else parents)  # type: ignore[arg-type]
     spec = _Spec(
-        n=n, seed=seed, mix=mix, with_parents=parents is not None,
+        n=n,
+        seed=seed,
+        mix=mix,
+        with_parents=parents is not None,
         formation=formation or FormationParams(),
         infant=infant_readout or InfantReadout(),
         transmission=transmission or TransmissionParams(),
@@ -271,7 +275,9 @@ def develop(
         parent_gen = _concat_generations(gens)
     child_gen = _concat_generations(children)
     return Development(
-        n=n, seed=seed, caregiving=mix.name,
+        n=n,
+        seed=seed,
+        caregiving=mix.name,
         caregivers=child_gen.caregivers,
         infant=child_gen.infant,
         infant_behaviour=child_gen.infant_behaviour,
@@ -284,14 +290,6 @@ def _concat_generations(parts: list[Generation]) -> Generation:
     return Generation(
         caregivers=Caregivers.concat([g.caregivers for g in parts]),
         infant=np.concatenate([g.infant for g in parts]),
-        infant_behaviour={
-            k: np.concatenate([g.infant_behaviour[k] for g in parts]) for k in parts[0].infant_behaviour
-        },
+        infant_behaviour={k: np.concatenate([g.infant_behaviour[k] for g in parts]) for k in parts[0].infant_behaviour},
         population=Population.concat([g.population for g in parts]),
     )
-
-
-def check_value_error() -> Exception:
-    from iwm._errors import ParameterError
-
-    return ParameterError("caregiving/parents", "exactly one of the two given", "both or neither")

@@ -75,7 +75,9 @@ class FormationParams(Params):
     effort: float = bounded(0.15, 0, 1, "cost of signalling, per squared unit of signal (loud protest is costly)")
     perception_bias: float = bounded(0.5, 0, 1, "pull of an ambiguous response toward the expected one (C21)")
     danger_safety_weight: float = bounded(0.25, 0.01, 1, "evidence of safety from an episode without fright")
-    unasked_weight: float = bounded(0.5, 0, 1, "availability evidence from distress that was neither signalled nor noticed")
+    unasked_weight: float = bounded(
+        0.5, 0, 1, "availability evidence from distress that was neither signalled nor noticed"
+    )
     unanswered_bid_weight: float = bounded(0.5, 0, 1, "self-worth evidence against from an unanswered bid")
     regulation_rate: float = bounded(0.02, 0, 1, "rate at which co-regulation builds regulation capacity")
     self_reliance_rate: float = bounded(0.02, 0, 1, "rate at which coping alone builds self-reliance")
@@ -83,11 +85,11 @@ class FormationParams(Params):
 
     @property
     def episodes(self) -> int:
-        return int(round(self.years * WEEKS_PER_YEAR)) * self.episodes_per_week
+        return round(self.years * WEEKS_PER_YEAR) * self.episodes_per_week
 
     @property
     def infant_episode(self) -> int:
-        return int(round(self.infant_assessment_age * WEEKS_PER_YEAR)) * self.episodes_per_week
+        return round(self.infant_assessment_age * WEEKS_PER_YEAR) * self.episodes_per_week
 
     def plasticity_at(self, age: float) -> float:
         """Weight of new evidence at ``age`` years: 1 at birth, falling toward the floor."""
@@ -116,11 +118,17 @@ class _ChildState:
             return np.full(shape, v, dtype=DTYPE)
 
         return cls(
-            W_a=full(p.prior_count), W_b=full(p.prior_count),
-            A_a=full(p.prior_count), A_b=full(p.prior_count),
-            D_a=full(p.prior_count), D_b=full(p.prior_count),
-            gain=full(p.initial_gain), threshold=full(p.initial_threshold),
-            baseline=full(0.0), regulation=full(0.5), self_reliance=full(0.0),
+            W_a=full(p.prior_count),
+            W_b=full(p.prior_count),
+            A_a=full(p.prior_count),
+            A_b=full(p.prior_count),
+            D_a=full(p.prior_count),
+            D_b=full(p.prior_count),
+            gain=full(p.initial_gain),
+            threshold=full(p.initial_threshold),
+            baseline=full(0.0),
+            regulation=full(0.5),
+            self_reliance=full(0.0),
         )
 
 
@@ -248,12 +256,16 @@ def to_population(s: _ChildState, age: float, plasticity: float) -> Population:
     gain = s.gain.ravel()
     n = gain.shape[0]
     return Population(
-        self_worth_a=s.W_a.ravel(), self_worth_b=s.W_b.ravel(),
+        self_worth_a=s.W_a.ravel(),
+        self_worth_b=s.W_b.ravel(),
         self_reliance=s.self_reliance.ravel(),
-        availability_a=s.A_a.ravel(), availability_b=s.A_b.ravel(),
-        danger_a=s.D_a.ravel(), danger_b=s.D_b.ravel(),
+        availability_a=s.A_a.ravel(),
+        availability_b=s.A_b.ravel(),
+        danger_a=s.D_a.ravel(),
+        danger_b=s.D_b.ravel(),
         activation_threshold=s.threshold.ravel(),
-        signalling=np.maximum(gain, 1), suppression=np.clip(1 - gain, 0, 1),
+        signalling=np.maximum(gain, 1),
+        suppression=np.clip(1 - gain, 0, 1),
         regulation=s.regulation.ravel(),
         awareness=np.zeros(n, DTYPE),
         plasticity=np.full(n, plasticity, DTYPE),

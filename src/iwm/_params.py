@@ -16,9 +16,7 @@ from iwm._errors import InputError, ParameterError
 
 def bounded(default: float, lo: float, hi: float, doc: str, *, integer: bool = False) -> Any:
     """Declare a parameter with its default, closed range [lo, hi] and a one-line meaning."""
-    return dataclasses.field(
-        default=default, metadata={"range": (lo, hi), "doc": doc, "integer": integer}
-    )
+    return dataclasses.field(default=default, metadata={"range": (lo, hi), "doc": doc, "integer": integer})
 
 
 def _fmt(x: float) -> str:
@@ -58,9 +56,7 @@ class Params:
     def ranges(cls) -> dict[str, tuple[float, float, str]]:
         """Every declared parameter: name -> (lo, hi, meaning)."""
         return {
-            f.name: (*f.metadata["range"], f.metadata["doc"])
-            for f in dataclasses.fields(cls)
-            if "range" in f.metadata
+            f.name: (*f.metadata["range"], f.metadata["doc"]) for f in dataclasses.fields(cls) if "range" in f.metadata
         }
 
     @classmethod

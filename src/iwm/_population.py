@@ -19,7 +19,7 @@ plasticity (C30, how much new evidence weighs) and age complete the state.
 from __future__ import annotations
 
 import dataclasses
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
@@ -86,11 +86,11 @@ class Population:
     def replace(self, **changes: Array) -> Self:
         return dataclasses.replace(self, **changes)
 
-    def columns(self) -> dict[str, Array]:
+    def columns(self) -> dict[str, NDArray[Any]]:
         """Every stored field and the main derived constructs, as named columns."""
         from iwm._readout import adult_category, anxiety, avoidance
 
-        cols = {k: getattr(self, k) for k in self.field_names()}
+        cols: dict[str, NDArray[Any]] = {k: getattr(self, k) for k in self.field_names()}
         cols.update(
             self_worth=self.self_worth,
             other_availability=self.other_availability,
@@ -100,7 +100,7 @@ class Population:
             anxiety=anxiety(self),
             avoidance=avoidance(self),
         )
-        cols["category"] = adult_category(self).astype(np.int8)  # type: ignore[assignment]
+        cols["category"] = adult_category(self)
         return cols
 
     # -- derived constructs ------------------------------------------------------------

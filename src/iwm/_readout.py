@@ -89,7 +89,9 @@ class AdultReadout(Params):
     anxiety_self: float = bounded(4.0, 0, 20, "anxiety per unit of self-worth below .5 (C1)")
     anxiety_hyperactivation: float = bounded(1.28, 0, 10, "anxiety per unit of signalling above 1 (C6)")
     anxiety_vigilance: float = bounded(1.6, 0, 10, "anxiety per unit the activation threshold is below .3 (C6)")
-    anxiety_uncertainty: float = bounded(1.6, 0, 10, "anxiety per unit of the unpredictability 4A(1-A) of others above .5 (C2)")
+    anxiety_uncertainty: float = bounded(
+        1.6, 0, 10, "anxiety per unit of the unpredictability 4A(1-A) of others above .5 (C2)"
+    )
     anxiety_danger: float = bounded(1.6, 0, 10, "anxiety per unit of other-danger (C16)")
     avoidance_intercept: float = bounded(-0.7, -5, 5, "avoidance logit at a neutral model")
     avoidance_other: float = bounded(1.6, 0, 20, "avoidance per unit of availability below .5 (C2)")

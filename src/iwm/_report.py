@@ -40,9 +40,18 @@ def infant_figure(runs: Sequence[Development], targets: dict[str, float] | None 
         shares = run.infant_shares()
         ax.bar(x + i * width, [shares[k] for k in INFANT_CLASSES], width, label=run.caregiving, color=_COLOURS[i % 4])
     if targets:
-        ax.bar(x + len(runs) * width, [targets[k] for k in INFANT_CLASSES], width, label="published (low-risk, T1)",
-               color="none", edgecolor="black", hatch="//")
-    ax.set_xticks(x + width * (len(runs) - (0 if targets else 1)) / 2, ["A avoidant", "B secure", "C resistant", "D disorganized"])
+        ax.bar(
+            x + len(runs) * width,
+            [targets[k] for k in INFANT_CLASSES],
+            width,
+            label="published (low-risk, T1)",
+            color="none",
+            edgecolor="black",
+            hatch="//",
+        )
+    ax.set_xticks(
+        x + width * (len(runs) - (0 if targets else 1)) / 2, ["A avoidant", "B secure", "C resistant", "D disorganized"]
+    )
     ax.set_ylabel("share of infants")
     ax.set_title("Infant attachment in a reunion episode at 12 months (C5)")
     ax.legend(frameon=False)
@@ -60,8 +69,11 @@ def space_figure(runs: Sequence[Development], max_points: int = 4000) -> str:
         ax.scatter(avo[take], anx[take], s=3, alpha=0.25, color=colour, rasterized=True)
         ax.axhline(4, color="grey", lw=0.8)
         ax.axvline(4, color="grey", lw=0.8)
-        for (x, y), label in zip([(2.0, 1.4), (2.0, 6.6), (5.8, 1.4), (5.8, 6.6)],
-                                 ["secure", "preoccupied", "dismissing", "fearful"], strict=True):
+        for (x, y), label in zip(
+            [(2.0, 1.4), (2.0, 6.6), (5.8, 1.4), (5.8, 6.6)],
+            ["secure", "preoccupied", "dismissing", "fearful"],
+            strict=True,
+        ):
             ax.text(x, y, label, ha="center", va="center", fontsize=8, color="black")
         ax.set_xlim(1, 7)
         ax.set_ylim(1, 7)
@@ -114,12 +126,20 @@ def render_html(title: str, intro: str, sections: list[tuple[str, str, str | Non
 
 
 def summary_table(runs: Sequence[Development]) -> str:
-    rows = ["<table><tr><th>population</th>" + "".join(f"<th>{k}</th>" for k in INFANT_CLASSES)
-            + "".join(f"<th>{k}</th>" for k in ADULT_CATEGORIES) + "<th>anxiety</th><th>avoidance</th></tr>"]
+    rows = [
+        "<table><tr><th>population</th>"
+        + "".join(f"<th>{k}</th>" for k in INFANT_CLASSES)
+        + "".join(f"<th>{k}</th>" for k in ADULT_CATEGORIES)
+        + "<th>anxiety</th><th>avoidance</th></tr>"
+    ]
     for run in runs:
         s = run.summary()
         cells = [f"{s['infant'][k]:.1%}" for k in INFANT_CLASSES] + [f"{s['adult'][k]:.1%}" for k in ADULT_CATEGORIES]
         cells += [f"{s['anxiety_mean']:.2f}", f"{s['avoidance_mean']:.2f}"]
-        rows.append(f"<tr><td>{html.escape(run.caregiving)} (n={run.n:,})</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        rows.append(
+            f"<tr><td>{html.escape(run.caregiving)} (n={run.n:,})</td>"
+            + "".join(f"<td>{c}</td>" for c in cells)
+            + "</tr>"
+        )
     rows.append("</table>")
     return "".join(rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import typer
 
@@ -10,8 +11,7 @@ from iwm._errors import IwmError
 
 app = typer.Typer(
     name="iwm",
-    help="Simulate internal working models of attachment (a research and teaching model, "
-    "never a clinical diagnosis).",
+    help="Simulate internal working models of attachment (a research and teaching model, never a clinical diagnosis).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -22,8 +22,8 @@ def _register() -> None:
     from iwm.cli import _develop
 
     _develop.register(app)
-    try:  # measurement commands (issue 5) register when present
-        from iwm.cli import _measure
+    try:  # measurement commands register when present
+        from iwm.cli import _measure  # type: ignore[attr-defined,unused-ignore]
     except ImportError:  # pragma: no cover - only while that module is absent
         return
     _measure.register(app)
@@ -51,6 +51,21 @@ def main() -> None:
         typer.echo("iwm: aborted", err=True)
         sys.exit(130)
     except typer.TyperException as exc:  # usage errors (bad flag, bad value) in non-standalone mode
-        message = getattr(exc, "format_message", lambda: str(exc))()
-        typer.echo(f"iwm: error: {' '.join(str(message).split())}", err=True)
+        format_message = getattr(exc, "format_message", None)
+        message = " ".join(str(format_message() if format_message else exc).split())
+        value = _given_value(getattr(getattr(exc, "param", None), "opts", ()), sys.argv[1:])
+        if value is not None and repr(value) not in message:
+            message += f"; got {value!r}"
+        typer.echo(f"iwm: error: {message}", err=True)
         sys.exit(2)
+
+
+def _given_value(opts: Sequence[str], argv: Sequence[str]) -> str | None:
+    """The value the user typed after one of ``opts`` (``--n abc`` or ``--n=abc``), if any."""
+    for i, token in enumerate(argv):
+        for opt in opts:
+            if token == opt and i + 1 < len(argv):
+                return argv[i + 1]
+            if token.startswith(opt + "="):
+                return token[len(opt) + 1 :]
+    return None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,15 +18,20 @@ from iwm._readout import ADULT_CATEGORIES, INFANT_CLASSES
 def progress_bar(description: str, enabled: bool = True) -> Iterator[Progress]:
     """A rich progress bar on stderr; yields the ``progress(done, total)`` callback."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
 
     console = Console(stderr=True)
     if not enabled or not console.is_terminal:
         yield lambda done, total: None
         return
     with Bar(
-        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=console, transient=True,
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as bar:
         task = bar.add_task(description, total=None)
 
@@ -54,7 +59,8 @@ def print_summary(summary: dict[str, Any]) -> None:
     adult.add_column("avoidance", justify="right")
     adult.add_row(
         *(f"{summary['adult'][k]:.1%}" for k in ADULT_CATEGORIES),
-        f"{summary['anxiety_mean']:.2f}", f"{summary['avoidance_mean']:.2f}",
+        f"{summary['anxiety_mean']:.2f}",
+        f"{summary['avoidance_mean']:.2f}",
     )
     console.print(adult)
     if "transmission" in summary:
@@ -69,10 +75,20 @@ def print_summary(summary: dict[str, Any]) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("develop")
     def develop_cmd(
-        caregiving: Annotated[str | None, typer.Option(help="caregiving mix: low-risk, high-risk, maltreated, "
-                                                       "sensitive, inconsistent, rejecting, frightening, or a .yaml/.toml file")] = None,
-        parents: Annotated[str | None, typer.Option(help="form a parent generation under this mix; children are "
-                                                    "raised by caregiving derived from their parents' models")] = None,
+        caregiving: Annotated[
+            str | None,
+            typer.Option(
+                help="caregiving mix: low-risk, high-risk, maltreated, "
+                "sensitive, inconsistent, rejecting, frightening, or a .yaml/.toml file"
+            ),
+        ] = None,
+        parents: Annotated[
+            str | None,
+            typer.Option(
+                help="form a parent generation under this mix; children are "
+                "raised by caregiving derived from their parents' models"
+            ),
+        ] = None,
         n: Annotated[int, typer.Option("--n", help="number of children")] = 100_000,
         seed: Annotated[int, typer.Option(help="seed of the whole run")] = 0,
         workers: Annotated[int, typer.Option(help="worker processes (results do not depend on it)")] = 1,
@@ -86,8 +102,13 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("give --caregiving or --parents, not both")
         with progress_bar("forming working models") as progress:
             result = develop(
-                caregiving, parents=parents, n=n, seed=seed, workers=workers,
-                chunk_size=chunk_size, progress=progress,
+                caregiving,
+                parents=parents,
+                n=n,
+                seed=seed,
+                workers=workers,
+                chunk_size=chunk_size,
+                progress=progress,
             )
         summary = result.summary()
         if as_json:
@@ -112,8 +133,10 @@ def register(app: typer.Typer) -> None:
                 run = develop(mix, n=n, seed=seed, progress=progress)
             runs.append(run)
             s = run.infant_shares()
-            say(f"  {mix:>9}: infants B {s['B']:.0%}, A {s['A']:.0%}, C {s['C']:.0%}, D {s['D']:.0%}; "
-                f"adults secure {run.adult_shares()['secure']:.0%}")
+            say(
+                f"  {mix:>9}: infants B {s['B']:.0%}, A {s['A']:.0%}, C {s['C']:.0%}, D {s['D']:.0%}; "
+                f"adults secure {run.adult_shares()['secure']:.0%}"
+            )
         say("  High-risk caregiving (more frightening behaviour) roughly doubles disorganization (T2).")
         report = write_demo_report(runs, out)
         say(f"Report written to {report.resolve()}")
@@ -129,15 +152,19 @@ def write_demo_report(runs: list[Development], out: Path) -> Path:
         "caregiving, from birth to 18. Strategies are learned from the caregiver's responses, "
         "never assigned by label.",
         [
-            ("Infants at 12 months",
-             "Reunion-episode classification from behaviour: proximity seeking, avoidance, "
-             "resistance and approach-fear conflict (C5). Hatched bars: the published low-risk "
-             "distribution (T1, van IJzendoorn et al. 1999).",
-             infant_figure(runs, targets={"A": 0.20, "B": 0.65, "C": 0.10, "D": 0.15})),
-            ("Adults at 18 in anxiety x avoidance space",
-             "Each point is one person; the lines are the scale midpoints that separate the "
-             "four categories (C1, C2).",
-             space_figure(runs)),
+            (
+                "Infants at 12 months",
+                "Reunion-episode classification from behaviour: proximity seeking, avoidance, "
+                "resistance and approach-fear conflict (C5). Hatched bars: the published low-risk "
+                "distribution (T1, van IJzendoorn et al. 1999).",
+                infant_figure(runs, targets={"A": 0.20, "B": 0.65, "C": 0.10, "D": 0.15}),
+            ),
+            (
+                "Adults at 18 in anxiety x avoidance space",
+                "Each point is one person; the lines are the scale midpoints that separate the "
+                "four categories (C1, C2).",
+                space_figure(runs),
+            ),
             ("Adult categories", "Quadrant shares at the end of formation.", adult_figure(runs)),
         ],
         table=summary_table(runs),
