@@ -1,0 +1,211 @@
+"""``iwm score`` and ``iwm simulate-responses``: questionnaire scoring and simulated answers.
+
+Research scoring, never a diagnosis. Answers are sensitive: these commands write only the output
+file the user names (atomically), print summaries, and keep no cache or log.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from iwm._errors import IwmError, ParameterError
+from iwm.measure import (
+    CATEGORIES,
+    INSTRUMENTS,
+    SampleStatistics,
+    ScoredSample,
+    read_mapping,
+    read_responses,
+    sample_statistics,
+    score,
+    simulate_responses,
+    write_table,
+)
+from iwm.measure._io import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS
+
+#: Identity of the answer-noise stream under the user's seed, so that answers never reuse the
+#: random numbers the simulation core draws from the same seed.
+_RESPONSE_STREAM = int.from_bytes(b"responses", "big")
+
+_NOT_DIAGNOSIS = "Research scoring for describing samples; never a diagnosis of a person."
+
+
+class InstrumentName(StrEnum):
+    ecr_r = "ecr-r"
+    ecr_s = "ecr-s"
+    rq = "rq"
+
+
+class EcrForm(StrEnum):
+    ecr_r = "ecr-r"
+    ecr_s = "ecr-s"
+
+
+class CutName(StrEnum):
+    midpoint = "midpoint"
+    median = "median"
+
+
+def _item_columns(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",")]
+    if any(not name for name in names):
+        raise ParameterError("--item-columns", "comma-separated column names, none empty", text)
+    return names
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _print_summary(stats: SampleStatistics, scored: ScoredSample, output: Path | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    inst = scored.instrument
+    table = Table(title=f"{inst.title}: {stats.n} respondents")
+    for header in ("subscale", "mean", "SD", "scored", "missing", "alpha", "omega"):
+        table.add_column(header, justify="left" if header == "subscale" else "right")
+    for s in stats.subscales:
+        table.add_row(s.name, _fmt(s.mean), _fmt(s.sd), str(s.n_scored), str(s.n_missing),
+                      _fmt(s.alpha), _fmt(s.omega))
+    console.print(table)
+    console.print(f"{stats.correlation_name.replace('_', '-')} correlation: "
+                  f"{_fmt(stats.correlation)}")
+    if inst.has_quadrants:
+        console.print(f"reliability: {stats.reliability_estimators}")
+    cats = Table(title=f"Research categories ({stats.category_rule})")
+    cats.add_column("category")
+    cats.add_column("share", justify="right")
+    for name in CATEGORIES:
+        cats.add_row(name, _fmt(stats.category_shares[name] * 100, 1) + "%")
+    console.print(cats)
+    for warning in stats.warnings:
+        console.print(f"warning: {warning}")
+    if scored.problems:
+        report = Table(title=f"{len(scored.problems)} invalid cells scored as missing (--lenient)")
+        for header in ("file", "row", "column", "value", "rule"):
+            report.add_column(header)
+        for p in scored.problems:
+            report.add_row(p.source, str(p.row), p.column, repr(p.value), p.rule)
+        console.print(report)
+    console.print(f"scores written to {output}" if output else "no output file (-o) given")
+    console.print(_NOT_DIAGNOSIS)
+
+
+def _latent_dimensions(development: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Latent anxiety and avoidance (ECR metric) of a developed population.
+
+    The agreed contract is ``population.anxiety`` / ``.avoidance``; the core currently exposes
+    them as read-outs ``iwm.anxiety(population, readout)``, which are used when the attributes
+    are absent.
+    """
+    population = development.population
+    if hasattr(population, "anxiety") and hasattr(population, "avoidance"):
+        anxiety, avoidance = population.anxiety, population.avoidance
+    else:
+        from iwm import anxiety as read_anxiety
+        from iwm import avoidance as read_avoidance
+
+        readout = getattr(development, "readout", None)
+        extra = () if readout is None else (readout,)
+        anxiety, avoidance = read_anxiety(population, *extra), read_avoidance(population, *extra)
+    return np.asarray(anxiety, dtype=float), np.asarray(avoidance, dtype=float)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the measurement commands to the ``iwm`` application."""
+
+    @app.command("score")
+    def score_command(
+        instrument: Annotated[InstrumentName, typer.Argument(
+            help="Questionnaire: ecr-r (36 items), ecr-s (12 items) or rq.")],
+        responses: Annotated[Path, typer.Argument(
+            help="Respondents' answers: .csv, .tsv, .xlsx or .parquet, one row per respondent.")],
+        output: Annotated[Path | None, typer.Option(
+            "-o", "--output",
+            help="Scored file (.csv, .tsv, .xlsx, .parquet): every original column unchanged "
+                 "plus the scores. Written atomically; never the input file.")] = None,
+        id_column: Annotated[str, typer.Option(
+            "--id-column", help="Column holding each respondent's unique id.")] = "id",
+        item_columns: Annotated[str | None, typer.Option(
+            "--item-columns",
+            help="The file's item columns, comma-separated, in the instrument's item order.")
+        ] = None,
+        mapping: Annotated[Path | None, typer.Option(
+            "--mapping", help="YAML file mapping each item (ecr_r_01 or 1) to the file's column.")
+        ] = None,
+        cut: Annotated[CutName, typer.Option(
+            "--cut", help="ECR quadrant cut: scale midpoint 4, or each dimension's sample median.")
+        ] = CutName.midpoint,
+        lenient: Annotated[bool, typer.Option(
+            "--lenient", help="Score invalid cells as missing and list each one.")] = False,
+        as_json: Annotated[bool, typer.Option(
+            "--json", help="Print one JSON object with the sample summary.")] = False,
+        encoding: Annotated[str | None, typer.Option(
+            "--encoding", help="Text encoding of a CSV/TSV that is not UTF-8 (e.g. cp1252).")
+        ] = None,
+        max_rows: Annotated[int, typer.Option(
+            "--max-rows", min=1, help="Refuse files with more respondents than this.")
+        ] = DEFAULT_MAX_ROWS,
+        max_bytes: Annotated[int, typer.Option(
+            "--max-bytes", min=1, help="Refuse files larger than this many bytes.")
+        ] = DEFAULT_MAX_BYTES,
+    ) -> None:
+        """Score a questionnaire: subscale scores, reliability and research categories."""
+        if item_columns is not None and mapping is not None:
+            raise ParameterError("--item-columns", "not combined with --mapping", item_columns)
+        table = read_responses(responses, encoding=encoding, max_rows=max_rows,
+                               max_bytes=max_bytes)
+        columns = (_item_columns(item_columns) if item_columns is not None
+                   else read_mapping(mapping) if mapping is not None else None)
+        scored = score(INSTRUMENTS[instrument.value], table, id_column=id_column,
+                       columns=columns, cut=cut.value, lenient=lenient)
+        stats = sample_statistics(scored)
+        if output is not None:
+            write_table(scored.table, output,
+                        inputs=[responses, *([mapping] if mapping is not None else [])])
+        if as_json:
+            summary = stats.to_dict()
+            summary["problems"] = [
+                {"file": p.source, "row": p.row, "column": p.column, "value": p.value,
+                 "rule": p.rule}
+                for p in scored.problems
+            ]
+            summary["output"] = str(output) if output is not None else None
+            summary["note"] = _NOT_DIAGNOSIS
+            typer.echo(json.dumps(summary, ensure_ascii=False, allow_nan=False))
+        else:
+            _print_summary(stats, scored, output)
+
+    @app.command("simulate-responses")
+    def simulate_command(
+        output: Annotated[Path, typer.Option(
+            "-o", "--output", help="Where to write the answers (.csv, .tsv, .xlsx, .parquet).")],
+        instrument: Annotated[EcrForm, typer.Option(
+            "--instrument", help="Questionnaire the population answers.")] = EcrForm.ecr_r,
+        n: Annotated[int, typer.Option("--n", min=1, help="Number of simulated people.")] = 1000,
+        seed: Annotated[int, typer.Option("--seed", min=0, help="Root random seed.")] = 0,
+        scenario: Annotated[str, typer.Option(
+            "--scenario", help="Developmental scenario of the model population.")] = "low-risk",
+    ) -> None:
+        """Simulated answers of a model population to the ECR-R or ECR-S."""
+        try:
+            # The simulation core is imported here so that scoring never depends on it.
+            from iwm import develop
+        except ImportError:
+            raise IwmError("simulate-responses needs the simulation core (iwm.develop), "
+                           "which this installation lacks") from None
+        anxiety, avoidance = _latent_dimensions(develop(scenario, n=n, seed=seed))
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_RESPONSE_STREAM,)))
+        answers = simulate_responses(INSTRUMENTS[instrument.value], anxiety, avoidance, rng)
+        write_table(answers, output)
+        typer.echo(f"wrote {len(answers)} simulated answers to the {instrument.value} "
+                   f"({scenario}, seed {seed}) to {output}")
