@@ -158,6 +158,20 @@ class Population:
         return relationship_value(self.other_availability, self.self_worth, self.other_danger)
 
     @property
+    def anxiety(self) -> Array:
+        """Attachment anxiety on the ECR metric (1-7), with the default read-out."""
+        from iwm._readout import anxiety
+
+        return anxiety(self)
+
+    @property
+    def avoidance(self) -> Array:
+        """Attachment avoidance on the ECR metric (1-7), with the default read-out."""
+        from iwm._readout import avoidance
+
+        return avoidance(self)
+
+    @property
     def expressed_gain(self) -> Array:
         """Expressed bid per unit of felt need: signalling x (1 - suppression)."""
         return (self.signalling * (1 - self.suppression)).astype(DTYPE, copy=False)

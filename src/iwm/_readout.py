@@ -139,8 +139,12 @@ def avoidance(pop: Population, r: AdultReadout = ADULT_READOUT) -> F:
 
 
 def categorize(anx: NDArray[np.floating], avo: NDArray[np.floating], cut: float = 4.0) -> NDArray[np.int8]:
-    """Quadrant of anxiety x avoidance: indices into ADULT_CATEGORIES."""
-    high_anx, high_avo = anx >= cut, avo >= cut
+    """Quadrant of anxiety x avoidance: indices into ADULT_CATEGORIES.
+
+    A dimension is high when strictly above the cut, the same rule that scored
+    questionnaires use (:func:`iwm.measure.categorize`).
+    """
+    high_anx, high_avo = anx > cut, avo > cut
     code = np.zeros(anx.shape, dtype=np.int8)
     code[high_anx & ~high_avo] = 1
     code[~high_anx & high_avo] = 2

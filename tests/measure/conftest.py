@@ -25,9 +25,7 @@ def data_dir() -> Path:
 
 
 @pytest.fixture
-def run_cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., CliResult]:
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
     """Run ``iwm.cli.main`` in-process, as the ``iwm`` script does, and capture its outcome."""
     from iwm.cli import main
 

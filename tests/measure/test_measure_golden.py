@@ -56,8 +56,14 @@ ECR_R_EXPECTED = {
 #   avoidance 3, 3, 56/18, 4, 84/18, 5, 6 -> median 4
 # "high" is strictly above the cut, so a08 (anxiety = the median) is low on anxiety.
 ECR_R_MEDIAN_CATEGORY = {
-    "a01": "secure", "a02": "preoccupied", "a03": "dismissing", "a04": "fearful",
-    "a05": None, "a06": "secure", "a07": None, "a08": "dismissing",
+    "a01": "secure",
+    "a02": "preoccupied",
+    "a03": "dismissing",
+    "a04": "fearful",
+    "a05": None,
+    "a06": "secure",
+    "a07": None,
+    "a08": "dismissing",
 }
 
 ECR_S_EXPECTED = {
@@ -172,8 +178,7 @@ def test_ecr_s_with_item_columns(data_dir: Path) -> None:
 def test_ecr_s_mapping_by_canonical_names(data_dir: Path) -> None:
     table = read_responses(data_dir / "ecr_s_renamed.csv")
     mapping: dict[str | int, str] = {f"ecr_s_{i:02d}": f"Q{i}" for i in range(1, 13)}
-    _compare_ecr_s(score("ecr-s", table, id_column="respondent", columns=mapping).scores,
-                   "respondent")
+    _compare_ecr_s(score("ecr-s", table, id_column="respondent", columns=mapping).scores, "respondent")
 
 
 def test_rq_golden_scores(data_dir: Path) -> None:

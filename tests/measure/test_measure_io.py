@@ -34,15 +34,13 @@ def test_every_format_scores_the_same(tmp_path: Path, data_dir: Path) -> None:
     for name in ("r.tsv", "r.xlsx", "r.parquet"):
         got = score("ecr-s", read_responses(tmp_path / name)).scores
         for column in ("ecr_s_anxiety", "ecr_s_avoidance"):
-            np.testing.assert_allclose(got[column].to_numpy(dtype=float),
-                                       reference[column].to_numpy(dtype=float))
+            np.testing.assert_allclose(got[column].to_numpy(dtype=float), reference[column].to_numpy(dtype=float))
 
 
 def test_row_numbers_follow_the_file(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     # row 2: a quoted site spanning two lines; row 4 (after the two lines and a blank line) bad
-    path.write_text(f'{HEADER}\np1,"two\nlines",{_answers(4)}\n\np2,x,{_answers(4)[:-1]}9\n',
-                    encoding="utf-8")
+    path.write_text(f'{HEADER}\np1,"two\nlines",{_answers(4)}\n\np2,x,{_answers(4)[:-1]}9\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"r\.csv, row 5, column ecr_s_12: '9' is outside"):
         score("ecr-s", read_responses(path))
 
@@ -53,17 +51,22 @@ def test_row_numbers_follow_the_file(tmp_path: Path) -> None:
         (b"", r"row 1: the file is empty"),
         (b"\n \n", r"row 1: the file is empty"),
         (HEADER.encode() + b"\n", r"no respondents"),
-        (HEADER.encode() + b"\np1,x," + _answers(4).encode() + b",5\n",
-         r"row 2, column #15: 15 fields, but the header has 14"),
+        (
+            HEADER.encode() + b"\np1,x," + _answers(4).encode() + b",5\n",
+            r"row 2, column #15: 15 fields, but the header has 14",
+        ),
         (HEADER.encode() + b"\np1,x,1,2\n", r"row 2, column ecr_s_03: 4 fields"),
-        (HEADER.encode() + b"\np1,x," + _answers(4).encode() + b"\np1,y,"
-         + _answers(4).encode() + b"\n", r"row 3, column id: duplicate id 'p1' \(first at row 2\)"),
+        (
+            HEADER.encode() + b"\np1,x," + _answers(4).encode() + b"\np1,y," + _answers(4).encode() + b"\n",
+            r"row 3, column id: duplicate id 'p1' \(first at row 2\)",
+        ),
         (HEADER.encode() + b"\n ,x," + _answers(4).encode() + b"\n", r"row 2, column id: empty id"),
-        (HEADER.encode() + b"\np1,\xe9t\xe9," + _answers(4).encode() + b"\n",
-         r"row 2, column site: byte 0xe9 is not valid utf-8.*--encoding"),
+        (
+            HEADER.encode() + b"\np1,\xe9t\xe9," + _answers(4).encode() + b"\n",
+            r"row 2, column site: byte 0xe9 is not valid utf-8.*--encoding",
+        ),
         (b"id,id\n1,2\n", r"row 1, column id: column name appears twice"),
-        (HEADER.encode() + b'\np1,"open quote,' + _answers(4).encode() + b"\n",
-         r"row \d+: unreadable text"),
+        (HEADER.encode() + b'\np1,"open quote,' + _answers(4).encode() + b"\n", r"row \d+: unreadable text"),
         (b"id,a\x00b\n1,2\n", r"row 1: contains NUL bytes"),
     ],
 )
@@ -170,8 +173,7 @@ def test_mapping_errors(tmp_path: Path) -> None:
         score("ecr-s", table, columns=read_mapping(bad))
 
 
-def test_write_table_is_atomic_and_refuses_the_input(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_table_is_atomic_and_refuses_the_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = _csv(tmp_path / "r.csv", [f"p1,x,{_answers(4)}"])
     before = source.read_bytes()
     frame = read_responses(source).data
@@ -201,8 +203,7 @@ def test_write_table_is_atomic_and_refuses_the_input(tmp_path: Path,
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".tsv", ".xlsx", ".parquet"])
-def test_output_round_trip_keeps_original_columns(tmp_path: Path, data_dir: Path,
-                                                  suffix: str) -> None:
+def test_output_round_trip_keeps_original_columns(tmp_path: Path, data_dir: Path, suffix: str) -> None:
     table = read_responses(data_dir / "ecr_r_responses.csv")
     scored = score("ecr-r", table)
     out = tmp_path / f"scored{suffix}"

@@ -33,19 +33,14 @@ def test_ecr_s_key() -> None:
 def test_rq_key() -> None:
     # Bartholomew & Horowitz (1991); dimensions of Griffin & Bartholomew (1994).
     inst = INSTRUMENTS["rq"]
-    assert inst.columns == ("rq_secure", "rq_fearful", "rq_preoccupied", "rq_dismissing",
-                            "rq_choice")
+    assert inst.columns == ("rq_secure", "rq_fearful", "rq_preoccupied", "rq_dismissing", "rq_choice")
     assert inst.n_items == 4 and inst.choice_column == "rq_choice"
-    weights = {s.name: dict(zip(inst.item_columns, s.contrast or (), strict=True))
-               for s in inst.subscales}
+    weights = {s.name: dict(zip(inst.item_columns, s.contrast or (), strict=True)) for s in inst.subscales}
     # self = (secure + dismissing) - (fearful + preoccupied)
-    assert weights["self"] == {"rq_secure": 1, "rq_dismissing": 1, "rq_fearful": -1,
-                               "rq_preoccupied": -1}
+    assert weights["self"] == {"rq_secure": 1, "rq_dismissing": 1, "rq_fearful": -1, "rq_preoccupied": -1}
     # other = (secure + preoccupied) - (fearful + dismissing)
-    assert weights["other"] == {"rq_secure": 1, "rq_preoccupied": 1, "rq_fearful": -1,
-                                "rq_dismissing": -1}
-    assert {inst.choice_codes[c] for c in "abcd"} == {"secure", "fearful", "preoccupied",
-                                                      "dismissing"}
+    assert weights["other"] == {"rq_secure": 1, "rq_preoccupied": 1, "rq_fearful": -1, "rq_dismissing": -1}
+    assert {inst.choice_codes[c] for c in "abcd"} == {"secure", "fearful", "preoccupied", "dismissing"}
 
 
 def test_no_item_wording_ships() -> None:
@@ -53,8 +48,11 @@ def test_no_item_wording_ships() -> None:
     import iwm.measure._keys as keys
 
     source = open(keys.__file__, encoding="utf-8").read().lower()
-    for fragment in ("afraid that i will lose", "worry a lot about my relationships",
-                     "comfortable depending on romantic partners"):
+    for fragment in (
+        "afraid that i will lose",
+        "worry a lot about my relationships",
+        "comfortable depending on romantic partners",
+    ):
         assert fragment not in source
 
 

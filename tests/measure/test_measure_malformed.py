@@ -15,16 +15,36 @@ from hypothesis import strategies as st
 from iwm import InputError
 from iwm.measure import INSTRUMENTS, read_responses, score
 
-SETTINGS = settings(max_examples=60, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 ECR_S = INSTRUMENTS["ecr-s"]
 
 cell = st.one_of(
     st.integers(1, 7).map(str),  # valid
     st.integers(-3, 12).map(str),  # some out of range
-    st.sampled_from(["", " ", "NA", "n/a", ".", "3.0", "2.5", "1e0", "inf", "nan", "seven",
-                     "\u00e9", '"', "4,", "5\n", "\t", "0x3", "-", "7 7"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "NA",
+            "n/a",
+            ".",
+            "3.0",
+            "2.5",
+            "1e0",
+            "inf",
+            "nan",
+            "seven",
+            "\u00e9",
+            '"',
+            "4,",
+            "5\n",
+            "\t",
+            "0x3",
+            "-",
+            "7 7",
+        ]
+    ),
     st.text(max_size=4),
 )
 
@@ -42,8 +62,7 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
         columns = [*columns, draw(st.sampled_from(columns))]
     n_rows = draw(st.integers(0, 6))
     lines = [",".join(columns)]
-    ids = draw(st.lists(st.sampled_from(["p1", "p2", "p3", "", " ", "p1 "]),
-                        min_size=n_rows, max_size=n_rows))
+    ids = draw(st.lists(st.sampled_from(["p1", "p2", "p3", "", " ", "p1 "]), min_size=n_rows, max_size=n_rows))
     for rid in ids:
         width = len(columns) - 1
         if draw(st.integers(0, 8)) == 0:
@@ -51,8 +70,7 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
         cells = [rid, *draw(st.lists(cell, min_size=max(width, 0), max_size=max(width, 0)))]
         lines.append(",".join(cells))
     text = "\n".join(lines) + draw(st.sampled_from(["", "\n", "\r\n", "\n\n"]))
-    raw = text.encode(draw(st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "cp1252", "utf-16"])),
-                      errors="replace")
+    raw = text.encode(draw(st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "cp1252", "utf-16"])), errors="replace")
     if draw(st.integers(0, 5)) == 0:
         at = draw(st.integers(0, len(raw)))
         raw = raw[:at] + draw(st.binary(min_size=1, max_size=4)) + raw[at:]
@@ -97,15 +115,19 @@ def test_random_bytes_never_crash(raw: bytes, suffix: str) -> None:
 
 
 typed_cell = st.one_of(
-    st.none(), st.integers(-2, 10), st.floats(allow_nan=True, allow_infinity=True),
-    st.booleans(), st.text(max_size=3),
+    st.none(),
+    st.integers(-2, 10),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.text(max_size=3),
 )
 
 
-@settings(max_examples=25, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(cells=st.lists(st.lists(typed_cell, min_size=12, max_size=12), min_size=1, max_size=4),
-       suffix=st.sampled_from([".xlsx", ".parquet"]))
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cells=st.lists(st.lists(typed_cell, min_size=12, max_size=12), min_size=1, max_size=4),
+    suffix=st.sampled_from([".xlsx", ".parquet"]),
+)
 def test_typed_cells_in_spreadsheets(cells: list[list[object]], suffix: str) -> None:
     frame = pd.DataFrame(cells, columns=list(ECR_S.item_columns), dtype=object)
     frame.insert(0, "id", [f"p{i}" for i in range(len(frame))])
@@ -130,6 +152,5 @@ def test_lenient_turns_each_bad_cell_into_a_located_problem() -> None:
         items[2], items[7] = "x", "9"
         path.write_text("id," + ",".join(ECR_S.item_columns) + "\np1," + ",".join(items) + "\n")
         scored = score("ecr-s", read_responses(path), lenient=True)
-        assert [(p.row, p.column, p.value) for p in scored.problems] == [
-            (2, "ecr_s_03", "x"), (2, "ecr_s_08", "9")]
+        assert [(p.row, p.column, p.value) for p in scored.problems] == [(2, "ecr_s_03", "x"), (2, "ecr_s_08", "9")]
         assert not math.isnan(scored.scores["ecr_s_anxiety"][0])

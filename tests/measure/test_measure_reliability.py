@@ -102,7 +102,8 @@ def test_statistics_of_golden_sample(data_dir: Path) -> None:
     # midpoint categories: secure a01 a06, preoccupied a02, dismissing a03, fearful a04 a08
     assert stats.n_categorized == 6
     assert stats.category_shares == pytest.approx(
-        {"secure": 2 / 6, "preoccupied": 1 / 6, "dismissing": 1 / 6, "fearful": 2 / 6})
+        {"secure": 2 / 6, "preoccupied": 1 / 6, "dismissing": 1 / 6, "fearful": 2 / 6}
+    )
     summary = stats.to_dict()
     assert {"n", "scores", "reliability", "categories"} <= summary.keys()
 
@@ -114,4 +115,5 @@ def test_rq_statistics_have_no_internal_consistency(data_dir: Path) -> None:
     assert stats.correlation_name == "self_other"
     # forced choices: secure, fearful, preoccupied, (none), dismissing
     assert stats.category_shares == pytest.approx(
-        {"secure": 0.25, "preoccupied": 0.25, "dismissing": 0.25, "fearful": 0.25})
+        {"secure": 0.25, "preoccupied": 0.25, "dismissing": 0.25, "fearful": 0.25}
+    )

@@ -47,8 +47,7 @@ def test_ecr_r_round_trip_recovers_latent_values() -> None:
 
 def test_ecr_s_reliability_is_realistic() -> None:
     anxiety, avoidance, rng = _population(n=2000, seed=7)
-    stats = sample_statistics(score("ecr-s", simulate_responses("ecr-s", anxiety, avoidance,
-                                                                  rng)))
+    stats = sample_statistics(score("ecr-s", simulate_responses("ecr-s", anxiety, avoidance, rng)))
     for sub in stats.subscales:  # published: about .77-.86 (Wei et al. 2007)
         assert 0.75 <= sub.alpha <= 0.92, sub
 
@@ -93,8 +92,9 @@ def test_simulated_file_reads_back_through_the_same_scoring(tmp_path: Path) -> N
     write_table(answers, tmp_path / "sim.csv")
     from_file = score("ecr-r", read_responses(tmp_path / "sim.csv"))
     in_memory = score("ecr-r", answers)
-    np.testing.assert_allclose(from_file.scores["ecr_r_anxiety"].to_numpy(),
-                               in_memory.scores["ecr_r_anxiety"].to_numpy())
+    np.testing.assert_allclose(
+        from_file.scores["ecr_r_anxiety"].to_numpy(), in_memory.scores["ecr_r_anxiety"].to_numpy()
+    )
 
 
 def test_measurement_model_parameters() -> None:
@@ -119,8 +119,7 @@ def test_measurement_model_parameters() -> None:
 )
 def test_bad_latent_values(anxiety: list[float], avoidance: list[float], match: str) -> None:
     with pytest.raises(ParameterError, match=match):
-        simulate_responses("ecr-r", np.asarray(anxiety), np.asarray(avoidance),
-                           np.random.default_rng(0))
+        simulate_responses("ecr-r", np.asarray(anxiety), np.asarray(avoidance), np.random.default_rng(0))
 
 
 def test_bad_rng_and_instrument() -> None:

@@ -22,6 +22,9 @@ def _register() -> None:
     from iwm.cli import _develop
 
     _develop.register(app)
+    from iwm.cli import _place
+
+    _place.register(app)
     try:  # measurement commands register when present
         from iwm.cli import _measure  # type: ignore[attr-defined,unused-ignore]
     except ImportError:  # pragma: no cover - only while that module is absent

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from iwm._errors import IwmError, ParameterError
+from iwm._errors import ParameterError
 from iwm.measure import (
     CATEGORIES,
     INSTRUMENTS,
@@ -74,11 +74,9 @@ def _print_summary(stats: SampleStatistics, scored: ScoredSample, output: Path |
     for header in ("subscale", "mean", "SD", "scored", "missing", "alpha", "omega"):
         table.add_column(header, justify="left" if header == "subscale" else "right")
     for s in stats.subscales:
-        table.add_row(s.name, _fmt(s.mean), _fmt(s.sd), str(s.n_scored), str(s.n_missing),
-                      _fmt(s.alpha), _fmt(s.omega))
+        table.add_row(s.name, _fmt(s.mean), _fmt(s.sd), str(s.n_scored), str(s.n_missing), _fmt(s.alpha), _fmt(s.omega))
     console.print(table)
-    console.print(f"{stats.correlation_name.replace('_', '-')} correlation: "
-                  f"{_fmt(stats.correlation)}")
+    console.print(f"{stats.correlation_name.replace('_', '-')} correlation: {_fmt(stats.correlation)}")
     if inst.has_quadrants:
         console.print(f"reliability: {stats.reliability_estimators}")
     cats = Table(title=f"Research categories ({stats.category_rule})")
@@ -101,23 +99,15 @@ def _print_summary(stats: SampleStatistics, scored: ScoredSample, output: Path |
 
 
 def _latent_dimensions(development: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Latent anxiety and avoidance (ECR metric) of a developed population.
+    """Latent anxiety and avoidance (ECR metric) of a developed population, read out with the
+    run's own adult read-out."""
+    from iwm import anxiety, avoidance
 
-    The agreed contract is ``population.anxiety`` / ``.avoidance``; the core currently exposes
-    them as read-outs ``iwm.anxiety(population, readout)``, which are used when the attributes
-    are absent.
-    """
-    population = development.population
-    if hasattr(population, "anxiety") and hasattr(population, "avoidance"):
-        anxiety, avoidance = population.anxiety, population.avoidance
-    else:
-        from iwm import anxiety as read_anxiety
-        from iwm import avoidance as read_avoidance
-
-        readout = getattr(development, "readout", None)
-        extra = () if readout is None else (readout,)
-        anxiety, avoidance = read_anxiety(population, *extra), read_avoidance(population, *extra)
-    return np.asarray(anxiety, dtype=float), np.asarray(avoidance, dtype=float)
+    population, readout = development.population, development.readout
+    return (
+        np.asarray(anxiety(population, readout), dtype=float),
+        np.asarray(avoidance(population, readout), dtype=float),
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -125,58 +115,73 @@ def register(app: typer.Typer) -> None:
 
     @app.command("score")
     def score_command(
-        instrument: Annotated[InstrumentName, typer.Argument(
-            help="Questionnaire: ecr-r (36 items), ecr-s (12 items) or rq.")],
-        responses: Annotated[Path, typer.Argument(
-            help="Respondents' answers: .csv, .tsv, .xlsx or .parquet, one row per respondent.")],
-        output: Annotated[Path | None, typer.Option(
-            "-o", "--output",
-            help="Scored file (.csv, .tsv, .xlsx, .parquet): every original column unchanged "
-                 "plus the scores. Written atomically; never the input file.")] = None,
-        id_column: Annotated[str, typer.Option(
-            "--id-column", help="Column holding each respondent's unique id.")] = "id",
-        item_columns: Annotated[str | None, typer.Option(
-            "--item-columns",
-            help="The file's item columns, comma-separated, in the instrument's item order.")
+        instrument: Annotated[
+            InstrumentName, typer.Argument(help="Questionnaire: ecr-r (36 items), ecr-s (12 items) or rq.")
+        ],
+        responses: Annotated[
+            Path, typer.Argument(help="Respondents' answers: .csv, .tsv, .xlsx or .parquet, one row per respondent.")
+        ],
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "-o",
+                "--output",
+                help="Scored file (.csv, .tsv, .xlsx, .parquet): every original column unchanged "
+                "plus the scores. Written atomically; never the input file.",
+            ),
         ] = None,
-        mapping: Annotated[Path | None, typer.Option(
-            "--mapping", help="YAML file mapping each item (ecr_r_01 or 1) to the file's column.")
+        id_column: Annotated[
+            str, typer.Option("--id-column", help="Column holding each respondent's unique id.")
+        ] = "id",
+        item_columns: Annotated[
+            str | None,
+            typer.Option(
+                "--item-columns", help="The file's item columns, comma-separated, in the instrument's item order."
+            ),
         ] = None,
-        cut: Annotated[CutName, typer.Option(
-            "--cut", help="ECR quadrant cut: scale midpoint 4, or each dimension's sample median.")
+        mapping: Annotated[
+            Path | None,
+            typer.Option("--mapping", help="YAML file mapping each item (ecr_r_01 or 1) to the file's column."),
+        ] = None,
+        cut: Annotated[
+            CutName,
+            typer.Option("--cut", help="ECR quadrant cut: scale midpoint 4, or each dimension's sample median."),
         ] = CutName.midpoint,
-        lenient: Annotated[bool, typer.Option(
-            "--lenient", help="Score invalid cells as missing and list each one.")] = False,
-        as_json: Annotated[bool, typer.Option(
-            "--json", help="Print one JSON object with the sample summary.")] = False,
-        encoding: Annotated[str | None, typer.Option(
-            "--encoding", help="Text encoding of a CSV/TSV that is not UTF-8 (e.g. cp1252).")
+        lenient: Annotated[
+            bool, typer.Option("--lenient", help="Score invalid cells as missing and list each one.")
+        ] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with the sample summary.")] = False,
+        encoding: Annotated[
+            str | None, typer.Option("--encoding", help="Text encoding of a CSV/TSV that is not UTF-8 (e.g. cp1252).")
         ] = None,
-        max_rows: Annotated[int, typer.Option(
-            "--max-rows", min=1, help="Refuse files with more respondents than this.")
+        max_rows: Annotated[
+            int, typer.Option("--max-rows", min=1, help="Refuse files with more respondents than this.")
         ] = DEFAULT_MAX_ROWS,
-        max_bytes: Annotated[int, typer.Option(
-            "--max-bytes", min=1, help="Refuse files larger than this many bytes.")
+        max_bytes: Annotated[
+            int, typer.Option("--max-bytes", min=1, help="Refuse files larger than this many bytes.")
         ] = DEFAULT_MAX_BYTES,
     ) -> None:
         """Score a questionnaire: subscale scores, reliability and research categories."""
         if item_columns is not None and mapping is not None:
             raise ParameterError("--item-columns", "not combined with --mapping", item_columns)
-        table = read_responses(responses, encoding=encoding, max_rows=max_rows,
-                               max_bytes=max_bytes)
-        columns = (_item_columns(item_columns) if item_columns is not None
-                   else read_mapping(mapping) if mapping is not None else None)
-        scored = score(INSTRUMENTS[instrument.value], table, id_column=id_column,
-                       columns=columns, cut=cut.value, lenient=lenient)
+        table = read_responses(responses, encoding=encoding, max_rows=max_rows, max_bytes=max_bytes)
+        columns = (
+            _item_columns(item_columns)
+            if item_columns is not None
+            else read_mapping(mapping)
+            if mapping is not None
+            else None
+        )
+        scored = score(
+            INSTRUMENTS[instrument.value], table, id_column=id_column, columns=columns, cut=cut.value, lenient=lenient
+        )
         stats = sample_statistics(scored)
         if output is not None:
-            write_table(scored.table, output,
-                        inputs=[responses, *([mapping] if mapping is not None else [])])
+            write_table(scored.table, output, inputs=[responses, *([mapping] if mapping is not None else [])])
         if as_json:
             summary = stats.to_dict()
             summary["problems"] = [
-                {"file": p.source, "row": p.row, "column": p.column, "value": p.value,
-                 "rule": p.rule}
+                {"file": p.source, "row": p.row, "column": p.column, "value": p.value, "rule": p.rule}
                 for p in scored.problems
             ]
             summary["output"] = str(output) if output is not None else None
@@ -187,25 +192,25 @@ def register(app: typer.Typer) -> None:
 
     @app.command("simulate-responses")
     def simulate_command(
-        output: Annotated[Path, typer.Option(
-            "-o", "--output", help="Where to write the answers (.csv, .tsv, .xlsx, .parquet).")],
-        instrument: Annotated[EcrForm, typer.Option(
-            "--instrument", help="Questionnaire the population answers.")] = EcrForm.ecr_r,
+        output: Annotated[
+            Path, typer.Option("-o", "--output", help="Where to write the answers (.csv, .tsv, .xlsx, .parquet).")
+        ],
+        instrument: Annotated[
+            EcrForm, typer.Option("--instrument", help="Questionnaire the population answers.")
+        ] = EcrForm.ecr_r,
         n: Annotated[int, typer.Option("--n", min=1, help="Number of simulated people.")] = 1000,
         seed: Annotated[int, typer.Option("--seed", min=0, help="Root random seed.")] = 0,
-        scenario: Annotated[str, typer.Option(
-            "--scenario", help="Developmental scenario of the model population.")] = "low-risk",
+        caregiving: Annotated[
+            str, typer.Option("--caregiving", help="Caregiving mix (or mix file) the population is formed under.")
+        ] = "low-risk",
     ) -> None:
         """Simulated answers of a model population to the ECR-R or ECR-S."""
-        try:
-            # The simulation core is imported here so that scoring never depends on it.
-            from iwm import develop
-        except ImportError:
-            raise IwmError("simulate-responses needs the simulation core (iwm.develop), "
-                           "which this installation lacks") from None
-        anxiety, avoidance = _latent_dimensions(develop(scenario, n=n, seed=seed))
+        from iwm import develop  # imported here so that scoring alone stays light
+
+        anxiety, avoidance = _latent_dimensions(develop(caregiving, n=n, seed=seed))
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_RESPONSE_STREAM,)))
         answers = simulate_responses(INSTRUMENTS[instrument.value], anxiety, avoidance, rng)
         write_table(answers, output)
-        typer.echo(f"wrote {len(answers)} simulated answers to the {instrument.value} "
-                   f"({scenario}, seed {seed}) to {output}")
+        typer.echo(
+            f"wrote {len(answers)} simulated answers to the {instrument.value} ({caregiving}, seed {seed}) to {output}"
+        )

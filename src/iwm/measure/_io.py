@@ -35,8 +35,7 @@ SUFFIXES = (*TEXT_SUFFIXES, ".xlsx", ".parquet")
 def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(str(path), f"unknown file type {suffix or '(no suffix)'!r}; "
-                                    f"use one of {', '.join(SUFFIXES)}")
+        raise InputError(str(path), f"unknown file type {suffix or '(no suffix)'!r}; use one of {', '.join(SUFFIXES)}")
     return suffix
 
 
@@ -63,8 +62,7 @@ def read_responses(
         try:
             encoding = codecs.lookup(encoding).name
         except LookupError:
-            raise ParameterError("encoding", "a known text encoding (e.g. cp1252, latin-1)",
-                                 encoding) from None
+            raise ParameterError("encoding", "a known text encoding (e.g. cp1252, latin-1)", encoding) from None
     p = Path(path)
     name = str(path)
     suffix = _kind(p)
@@ -75,8 +73,7 @@ def read_responses(
     if not p.is_file():
         raise InputError(name, "not a file")
     if size > max_bytes:
-        raise InputError(name, f"{size:,} bytes, over the limit of {max_bytes:,} bytes "
-                               "(raise it with --max-bytes)")
+        raise InputError(name, f"{size:,} bytes, over the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
     if size == 0:
         raise InputError(f"{name}, row 1", "the file is empty (no header row)")
     if suffix in TEXT_SUFFIXES:
@@ -96,16 +93,18 @@ def _decode(raw: bytes, name: str, delimiter: str, encoding: str | None) -> tupl
             encoding = "utf-8"
         if encoding.startswith("utf-8") and b"\x00" in raw:
             row = raw[: raw.index(b"\x00")].count(b"\n") + 1
-            raise InputError(f"{name}, row {row}",
-                             "contains NUL bytes, so it is not UTF-8 text (a spreadsheet saved "
-                             "under a text name, or UTF-16 without a byte-order mark: then pass "
-                             "--encoding utf-16)")
+            raise InputError(
+                f"{name}, row {row}",
+                "contains NUL bytes, so it is not UTF-8 text (a spreadsheet saved "
+                "under a text name, or UTF-16 without a byte-order mark: then pass "
+                "--encoding utf-16)",
+            )
     try:
         return raw.decode(encoding), encoding
     except UnicodeDecodeError as exc:
         row = raw[: exc.start].count(b"\n") + 1
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        prefix = raw[line_start: exc.start].decode(encoding, errors="replace")
+        prefix = raw[line_start : exc.start].decode(encoding, errors="replace")
         header = raw[: raw.find(b"\n") if b"\n" in raw else len(raw)]
         column = _column_at(header.decode(encoding, errors="replace"), prefix, delimiter)
         raise InputError(
@@ -126,8 +125,7 @@ def _column_at(header: str, prefix: str, delimiter: str) -> str:
     return names[index] if index < len(names) else f"#{index + 1}"
 
 
-def _read_text(path: Path, name: str, delimiter: str, encoding: str | None,
-               max_rows: int) -> ResponseTable:
+def _read_text(path: Path, name: str, delimiter: str, encoding: str | None, max_rows: int) -> ResponseTable:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -155,21 +153,23 @@ def _read_text(path: Path, name: str, delimiter: str, encoding: str | None,
                 # cannot be read safely even leniently.
                 index = min(len(record), len(header))
                 column = header[index] if index < len(header) else f"#{index + 1}"
-                raise InputError(f"{name}, row {start}, column {column}",
-                                 f"{len(record)} fields, but the header has {len(header)} "
-                                 "columns (a missing or extra separator?)")
+                raise InputError(
+                    f"{name}, row {start}, column {column}",
+                    f"{len(record)} fields, but the header has {len(header)} columns (a missing or extra separator?)",
+                )
             if len(records) == max_rows:
-                raise InputError(f"{name}, row {start}",
-                                 f"more than {max_rows:,} respondents, the limit "
-                                 "(raise it with --max-rows)")
+                raise InputError(
+                    f"{name}, row {start}", f"more than {max_rows:,} respondents, the limit (raise it with --max-rows)"
+                )
             records.append(record)
             rows.append(start)
     except csv.Error as exc:
         raise InputError(f"{name}, row {reader.line_num}", f"unreadable text: {exc}") from None
     assert header is not None  # the text is not blank, so some record was read
     data = pd.DataFrame(records, columns=header, dtype=object)
-    return ResponseTable(data=data, source=name, rows=np.asarray(rows, dtype=np.int64),
-                         header_row=header_row, encoding=used)
+    return ResponseTable(
+        data=data, source=name, rows=np.asarray(rows, dtype=np.int64), header_row=header_row, encoding=used
+    )
 
 
 def _check_header(header: Sequence[object], name: str, row: int | None) -> None:
@@ -178,8 +178,9 @@ def _check_header(header: Sequence[object], name: str, row: int | None) -> None:
         key = str(column)
         if key in seen:
             where = f"{name}, row {row}" if row is not None else name
-            raise InputError(f"{where}, column {key}",
-                             f"column name appears twice (columns {seen[key] + 1} and {i + 1})")
+            raise InputError(
+                f"{where}, column {key}", f"column name appears twice (columns {seen[key] + 1} and {i + 1})"
+            )
         seen[key] = i
 
 
@@ -207,20 +208,22 @@ def _read_xlsx(path: Path, name: str, max_rows: int) -> ResponseTable:
                     cells.pop()
                 if any(c is None for c in cells):
                     gap = cells.index(None)
-                    raise InputError(f"{name}, row {number}, column #{gap + 1}",
-                                     "empty header cell between named columns")
+                    raise InputError(
+                        f"{name}, row {number}, column #{gap + 1}", "empty header cell between named columns"
+                    )
                 header = [str(c) for c in cells]
                 header_row = number
                 _check_header(list(header), name, number)
                 continue
-            extra = [v for v in cells[len(header):] if v is not None]
+            extra = [v for v in cells[len(header) :] if v is not None]
             if extra:
-                raise InputError(f"{name}, row {number}, column #{len(header) + 1}",
-                                 "a value outside the header's columns")
+                raise InputError(
+                    f"{name}, row {number}, column #{len(header) + 1}", "a value outside the header's columns"
+                )
             if len(records) == max_rows:
-                raise InputError(f"{name}, row {number}",
-                                 f"more than {max_rows:,} respondents, the limit "
-                                 "(raise it with --max-rows)")
+                raise InputError(
+                    f"{name}, row {number}", f"more than {max_rows:,} respondents, the limit (raise it with --max-rows)"
+                )
             cells = cells[: len(header)] + [None] * (len(header) - len(cells))
             records.append(cells)
             rows.append(number)
@@ -233,8 +236,7 @@ def _read_xlsx(path: Path, name: str, max_rows: int) -> ResponseTable:
     if header is None:
         raise InputError(f"{name}, row 1", "the first sheet is empty (no header row)")
     data = pd.DataFrame(records, columns=header, dtype=object)
-    return ResponseTable(data=data, source=name, rows=np.asarray(rows, dtype=np.int64),
-                         header_row=header_row)
+    return ResponseTable(data=data, source=name, rows=np.asarray(rows, dtype=np.int64), header_row=header_row)
 
 
 def _read_parquet(path: Path, name: str, max_rows: int) -> ResponseTable:
@@ -245,9 +247,10 @@ def _read_parquet(path: Path, name: str, max_rows: int) -> ResponseTable:
         parquet = pq.ParquetFile(path)
         n = parquet.metadata.num_rows
         if n > max_rows:
-            raise InputError(f"{name}, row {max_rows + 1}",
-                             f"{n:,} respondents, more than the limit of {max_rows:,} "
-                             "(raise it with --max-rows)")
+            raise InputError(
+                f"{name}, row {max_rows + 1}",
+                f"{n:,} respondents, more than the limit of {max_rows:,} (raise it with --max-rows)",
+            )
         names = [str(c) for c in parquet.schema_arrow.names]
         _check_header(list(names), name, None)
         data = parquet.read().to_pandas()
@@ -257,8 +260,7 @@ def _read_parquet(path: Path, name: str, max_rows: int) -> ResponseTable:
         raise InputError(name, f"not a readable Parquet file ({type(exc).__name__})") from None
     data.columns = names
     data = data.reset_index(drop=True)
-    return ResponseTable(data=data, source=name, rows=np.arange(1, len(data) + 1),
-                         header_row=None)
+    return ResponseTable(data=data, source=name, rows=np.arange(1, len(data) + 1), header_row=None)
 
 
 def read_mapping(path: str | os.PathLike[str]) -> dict[str | int, str]:
@@ -278,11 +280,9 @@ def read_mapping(path: str | os.PathLike[str]) -> dict[str | int, str]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}, line {mark.line + 1}" if mark is not None else name
-        raise InputError(where, f"not valid YAML ({getattr(exc, 'problem', None) or exc})"
-                         ) from None
+        raise InputError(where, f"not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
     if not isinstance(loaded, dict) or not loaded:
-        raise InputError(name, "must be a YAML mapping of item (e.g. ecr_r_01 or 1) to the "
-                               "file's column name")
+        raise InputError(name, "must be a YAML mapping of item (e.g. ecr_r_01 or 1) to the file's column name")
     mapping: dict[str | int, str] = {}
     for key, value in loaded.items():
         if not isinstance(key, (str, int)) or isinstance(key, bool):
@@ -306,8 +306,7 @@ def _parquet_ready(table: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         series = out[column]
         if series.dtype == object:
-            kinds = {type(v) for v in series if v is not None and not (
-                isinstance(v, float) and math.isnan(v))}
+            kinds = {type(v) for v in series if v is not None and not (isinstance(v, float) and math.isnan(v))}
             if len(kinds) > 1 or (kinds and not kinds <= {str}):
                 out[column] = series.map(lambda v: None if v is None else str(v))
     return out
@@ -329,8 +328,7 @@ def write_table(
     suffix = _kind(target)
     for source in inputs:
         if _same_file(target, Path(source)) or target.resolve() == Path(source).resolve():
-            raise InputError(str(path), "is the input file; refusing to overwrite it "
-                                        "(choose another output path)")
+            raise InputError(str(path), "is the input file; refusing to overwrite it (choose another output path)")
     directory = target.parent
     if not directory.is_dir():
         raise InputError(str(path), f"directory {str(directory)!r} does not exist")
@@ -364,8 +362,9 @@ def write_table(
         # e.g. a control character Excel cannot store, or a value Parquet cannot type
         tmp.unlink(missing_ok=True)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(str(path), f"cannot store this table as {suffix} ({first[:120]}); "
-                                    "choose another output format") from None
+        raise InputError(
+            str(path), f"cannot store this table as {suffix} ({first[:120]}); choose another output format"
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

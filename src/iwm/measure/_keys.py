@@ -186,9 +186,7 @@ RQ = Instrument(
 )
 
 #: Every instrument this package scores, by its command-line name.
-INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType(
-    {inst.name: inst for inst in (ECR_R, ECR_S, RQ)}
-)
+INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType({inst.name: inst for inst in (ECR_R, ECR_S, RQ)})
 
 
 def instrument(name: str | Instrument) -> Instrument:

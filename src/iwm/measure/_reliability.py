@@ -76,8 +76,7 @@ def one_factor_loadings(correlation: np.ndarray) -> tuple[np.ndarray, np.ndarray
     except np.linalg.LinAlgError:
         start = np.full(p, 0.5)
     start = np.clip(start, _MIN_UNIQUENESS, 1.0)
-    fit = optimize.minimize(discrepancy, start, jac=gradient, method="L-BFGS-B",
-                            bounds=[(_MIN_UNIQUENESS, 1.0)] * p)
+    fit = optimize.minimize(discrepancy, start, jac=gradient, method="L-BFGS-B", bounds=[(_MIN_UNIQUENESS, 1.0)] * p)
     psi = np.asarray(fit.x)
     lam = loadings_at(psi)
     if lam.sum() < 0:
@@ -180,24 +179,24 @@ class SampleStatistics:
             "instrument": self.instrument,
             "n": self.n,
             "scores": {
-                s.name: clean({"mean": s.mean, "sd": s.sd, "n_scored": s.n_scored,
-                               "n_missing": s.n_missing})
+                s.name: clean({"mean": s.mean, "sd": s.sd, "n_scored": s.n_scored, "n_missing": s.n_missing})
                 for s in self.subscales
             },
             "reliability": {
-                s.name: clean({"alpha": s.alpha, "omega": s.omega, "n_complete": s.n_complete})
-                for s in self.subscales
+                s.name: clean({"alpha": s.alpha, "omega": s.omega, "n_complete": s.n_complete}) for s in self.subscales
             },
             "reliability_estimators": self.reliability_estimators,
             "correlation": {self.correlation_name: clean(self.correlation)},
-            "categories": clean({
-                "rule": self.category_rule,
-                "anxiety_cut": self.anxiety_cut,
-                "avoidance_cut": self.avoidance_cut,
-                "n_categorized": self.n_categorized,
-                "shares": self.category_shares,
-                "note": "research categories for describing samples, never diagnoses",
-            }),
+            "categories": clean(
+                {
+                    "rule": self.category_rule,
+                    "anxiety_cut": self.anxiety_cut,
+                    "avoidance_cut": self.avoidance_cut,
+                    "n_categorized": self.n_categorized,
+                    "shares": self.category_shares,
+                    "note": "research categories for describing samples, never diagnoses",
+                }
+            ),
             "item_total": [clean(asdict(it)) for it in self.item_total],
             "warnings": list(self.warnings),
         }
@@ -232,8 +231,9 @@ def sample_statistics(scored: ScoredSample) -> SampleStatistics:
             alpha, omega = cronbach_alpha(block), mcdonald_omega(block)
             for item, r in zip(sub.items, corrected_item_total(block), strict=True):
                 reversed_ = inst.is_reversed(item)
-                item_totals.append(ItemTotal(column=inst.column(item), subscale=sub.name,
-                                             reversed=reversed_, r=float(r)))
+                item_totals.append(
+                    ItemTotal(column=inst.column(item), subscale=sub.name, reversed=reversed_, r=float(r))
+                )
                 if r < 0:
                     warnings.append(
                         f"{inst.column(item)} ({'reverse keyed' if reversed_ else 'not reversed'}"
@@ -241,23 +241,26 @@ def sample_statistics(scored: ScoredSample) -> SampleStatistics:
                         "reverse key, or of answers already reversed in the file"
                     )
             if n_complete < 2 * len(sub.items):
-                warnings.append(f"{sub.name}: only {n_complete} complete responses; alpha and "
-                                "omega are unstable")
+                warnings.append(f"{sub.name}: only {n_complete} complete responses; alpha and omega are unstable")
         else:
             # An RQ dimension is a contrast of single-paragraph ratings: no internal consistency.
             alpha = omega = math.nan
-        summaries.append(SubscaleSummary(
-            name=sub.name,
-            mean=float(got.mean()) if got.size else math.nan,
-            sd=float(got.std(ddof=1)) if got.size > 1 else math.nan,
-            n_scored=int(got.size), n_missing=int(v.size - got.size),
-            alpha=alpha, omega=omega, n_complete=n_complete,
-        ))
+        summaries.append(
+            SubscaleSummary(
+                name=sub.name,
+                mean=float(got.mean()) if got.size else math.nan,
+                sd=float(got.std(ddof=1)) if got.size > 1 else math.nan,
+                n_scored=int(got.size),
+                n_missing=int(v.size - got.size),
+                alpha=alpha,
+                omega=omega,
+                n_complete=n_complete,
+            )
+        )
     first, second = (s.name for s in inst.subscales)
     both = ~np.isnan(values[first]) & ~np.isnan(values[second])
     a, b = values[first][both], values[second][both]
-    corr = (float(np.corrcoef(a, b)[0, 1])
-            if a.size > 2 and np.var(a) > 0 and np.var(b) > 0 else math.nan)
+    corr = float(np.corrcoef(a, b)[0, 1]) if a.size > 2 and np.var(a) > 0 and np.var(b) > 0 else math.nan
     cat = scored.categorization
     return SampleStatistics(
         instrument=inst.name,
@@ -271,7 +274,8 @@ def sample_statistics(scored: ScoredSample) -> SampleStatistics:
         n_categorized=cat.n_categorized,
         anxiety_cut=cat.anxiety_cut,
         avoidance_cut=cat.avoidance_cut,
-        reliability_estimators=(ESTIMATORS if inst.has_quadrants else
-                                "not defined: each RQ prototype is a single rating"),
+        reliability_estimators=(
+            ESTIMATORS if inst.has_quadrants else "not defined: each RQ prototype is a single rating"
+        ),
         warnings=tuple(warnings),
     )

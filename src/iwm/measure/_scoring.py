@@ -43,8 +43,7 @@ class ResponseTable:
 
     def __post_init__(self) -> None:
         if len(self.rows) != len(self.data):
-            raise ParameterError("rows", f"one row number per respondent ({len(self.data)})",
-                                 len(self.rows))
+            raise ParameterError("rows", f"one row number per respondent ({len(self.data)})", len(self.rows))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,11 +121,11 @@ def _as_table(responses: ResponseTable | pd.DataFrame, source: str | None) -> Re
     if isinstance(responses, ResponseTable):
         return responses
     if not isinstance(responses, pd.DataFrame):
-        raise ParameterError("responses", "a pandas DataFrame or a ResponseTable",
-                             type(responses).__name__)
+        raise ParameterError("responses", "a pandas DataFrame or a ResponseTable", type(responses).__name__)
     # An in-memory frame has no file rows: respondents are numbered from 1 under a header row 0.
-    return ResponseTable(data=responses, source=source or "data",
-                         rows=np.arange(1, len(responses) + 1), header_row=None)
+    return ResponseTable(
+        data=responses, source=source or "data", rows=np.arange(1, len(responses) + 1), header_row=None
+    )
 
 
 def resolve_columns(
@@ -151,13 +150,17 @@ def resolve_columns(
         if absent:
             found = len(want) - len(absent)
             if found == 0:
-                problem = (f"no {inst.name} item columns: expected {len(want)} columns named "
-                           f"{want[0]}..{want[-1]}; rename them, or name yours with "
-                           "--item-columns or --mapping")
+                problem = (
+                    f"no {inst.name} item columns: expected {len(want)} columns named "
+                    f"{want[0]}..{want[-1]}; rename them, or name yours with "
+                    "--item-columns or --mapping"
+                )
             else:
-                problem = (f"missing ({found} of the {len(want)} {inst.name} item columns "
-                           f"{want[0]}..{want[-1]} found; absent: {', '.join(absent[:6])}"
-                           f"{', ...' if len(absent) > 6 else ''})")
+                problem = (
+                    f"missing ({found} of the {len(want)} {inst.name} item columns "
+                    f"{want[0]}..{want[-1]} found; absent: {', '.join(absent[:6])}"
+                    f"{', ...' if len(absent) > 6 else ''})"
+                )
             raise InputError(_where(source, header_row, absent[0]), problem)
         return chosen
     if isinstance(columns, Mapping):
@@ -165,17 +168,19 @@ def resolve_columns(
         for key, value in columns.items():
             name = _canonical_name(inst, key)
             if name is None:
-                raise InputError(f"mapping key {key!r}",
-                                 f"not an {inst.name} item (use {want[0]}..{want[-1]} or "
-                                 f"1..{len(want)})")
+                raise InputError(
+                    f"mapping key {key!r}", f"not an {inst.name} item (use {want[0]}..{want[-1]} or 1..{len(want)})"
+                )
             if name in chosen_by:
                 raise InputError(f"mapping key {key!r}", f"{name} is mapped twice")
             chosen_by[name] = str(value)
         absent = [c for c in want if c not in chosen_by]
         if absent:
-            raise InputError(f"mapping key {absent[0]}",
-                             f"missing: the mapping must name the column of each of the "
-                             f"{len(want)} {inst.name} items ({len(absent)} absent)")
+            raise InputError(
+                f"mapping key {absent[0]}",
+                f"missing: the mapping must name the column of each of the "
+                f"{len(want)} {inst.name} items ({len(absent)} absent)",
+            )
         chosen = [chosen_by[c] for c in want]
     else:
         chosen = [str(c) for c in columns]
@@ -188,11 +193,9 @@ def resolve_columns(
     seen: dict[str, str] = {}
     for canonical, name in zip(want, chosen, strict=True):
         if name not in present:
-            raise InputError(_where(source, header_row, name),
-                             f"no such column (given for {canonical})")
+            raise InputError(_where(source, header_row, name), f"no such column (given for {canonical})")
         if name in seen:
-            raise InputError(_where(source, header_row, name),
-                             f"given for both {seen[name]} and {canonical}")
+            raise InputError(_where(source, header_row, name), f"given for both {seen[name]} and {canonical}")
         seen[name] = canonical
     return chosen
 
@@ -210,9 +213,7 @@ def _is_missing_cell(cell: object) -> bool:
     return cell is None or cell is pd.NA or (isinstance(cell, float) and math.isnan(cell))
 
 
-def _parse_ratings(
-    values: pd.Series, low: int, high: int
-) -> tuple[np.ndarray, np.ndarray]:
+def _parse_ratings(values: pd.Series, low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
     """Cells -> (float answers, NaN where missing or bad; rule index per cell, -1 where fine).
 
     Rule index: 0 not a number, 1 not a whole number, 2 outside the range.
@@ -231,8 +232,7 @@ def _parse_ratings(
         absent = text.isna().to_numpy()
         stripped = text.where(~absent, "").astype(str).str.strip()
         missing = absent | stripped.str.lower().isin(MISSING_TOKENS).to_numpy()
-        number = pd.to_numeric(stripped.where(~missing, None), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan)
+        number = pd.to_numeric(stripped.where(~missing, None), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         rule[~missing & np.isnan(number)] = 0
     else:
         # Spreadsheets give typed cells of mixed kinds; anything not a number or text is no rating.
@@ -249,9 +249,7 @@ def _parse_ratings(
                     number[i] = float(parsed)
                     if math.isnan(number[i]):
                         rule[i] = 0
-            elif isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(
-                cell, (bool, np.bool_)
-            ):
+            elif isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, (bool, np.bool_)):
                 number[i] = float(cell)
             else:
                 rule[i] = 0
@@ -312,8 +310,7 @@ def categorize(
     anx = np.asarray(anxiety, dtype=float)
     avo = np.asarray(avoidance, dtype=float)
     if anx.shape != avo.shape or anx.ndim != 1:
-        raise ParameterError("anxiety, avoidance", "1-D arrays of equal length",
-                             (anx.shape, avo.shape))
+        raise ParameterError("anxiety, avoidance", "1-D arrays of equal length", (anx.shape, avo.shape))
     if isinstance(cut, str):
         if cut == "midpoint":
             anx_cut = avo_cut = float(midpoint)
@@ -373,29 +370,33 @@ def score(
     if len(data) == 0:
         raise InputError(src, "no respondents: the file has a header but no data rows")
     if id_column not in names:
-        raise InputError(_where(src, table.header_row, id_column),
-                         "no such id column; name it with --id-column "
-                         f"(columns: {', '.join(names[:8])}{', ...' if len(names) > 8 else ''})")
+        raise InputError(
+            _where(src, table.header_row, id_column),
+            "no such id column; name it with --id-column "
+            f"(columns: {', '.join(names[:8])}{', ...' if len(names) > 8 else ''})",
+        )
     chosen = resolve_columns(inst, names, columns, source=src, header_row=table.header_row)
     if id_column in chosen:
-        raise InputError(_where(src, table.header_row, id_column),
-                         "the id column cannot also be an item column")
+        raise InputError(_where(src, table.header_row, id_column), "the id column cannot also be an item column")
     rows = np.asarray(table.rows)
     _check_ids(data[id_column], rows, src, id_column)
 
     answers = np.full((len(data), inst.n_items), np.nan)
     rules = np.full((len(data), len(chosen)), -1, dtype=np.int8)
     span = f"{inst.low}-{inst.high}"
-    rule_texts = [f"is not a number (answers are whole numbers {span})",
-                  f"is not a whole number (answers are whole numbers {span})",
-                  f"is outside the response range {span}"]
+    rule_texts = [
+        f"is not a number (answers are whole numbers {span})",
+        f"is not a whole number (answers are whole numbers {span})",
+        f"is outside the response range {span}",
+    ]
     for j, name in enumerate(chosen[: inst.n_items]):
         answers[:, j], rules[:, j] = _parse_ratings(data[name], inst.low, inst.high)
     choice = None
     if inst.choice_column is not None:
         choice, rules[:, -1] = _parse_choice(inst, data[chosen[-1]])
-        rule_texts.append("is not a forced choice (secure, fearful, preoccupied, dismissing; "
-                          "or A-D / 1-4 in that order)")
+        rule_texts.append(
+            "is not a forced choice (secure, fearful, preoccupied, dismissing; or A-D / 1-4 in that order)"
+        )
     # Bad cells in file order (row, then the instrument's column order).
     bad_rows, bad_cols = np.nonzero(rules >= 0)
     if len(bad_rows) and not lenient:
@@ -403,12 +404,18 @@ def score(
         more = len(bad_rows) - 1
         extra = f" ({more} more invalid cell{'s' if more > 1 else ''})" if more else ""
         value = _cell_text(data[chosen[j]].iloc[i])
-        raise InputError(_where(src, int(rows[i]), chosen[j]),
-                         f"{value!r} {rule_texts[rules[i, j]]}{extra}; --lenient scores such "
-                         "cells as missing and lists them")
+        raise InputError(
+            _where(src, int(rows[i]), chosen[j]),
+            f"{value!r} {rule_texts[rules[i, j]]}{extra}; --lenient scores such cells as missing and lists them",
+        )
     problems = tuple(
-        CellProblem(source=src, row=int(rows[i]), column=chosen[j],
-                    value=_cell_text(data[chosen[j]].iloc[i]), rule=rule_texts[rules[i, j]])
+        CellProblem(
+            source=src,
+            row=int(rows[i]),
+            column=chosen[j],
+            value=_cell_text(data[chosen[j]].iloc[i]),
+            rule=rule_texts[rules[i, j]],
+        )
         for i, j in zip(bad_rows.tolist(), bad_cols.tolist(), strict=True)
     )
 
@@ -425,12 +432,12 @@ def score(
         if sub.contrast is None:
             values, n_missing = _mean_rule(block)
             allowed = math.floor(MAX_MISSING_SHARE * len(sub.items) + 1e-9)
-            reason = (f"{sub.name} missing: {{m}} of {len(sub.items)} items unanswered "
-                      f"(more than {allowed}, i.e. over 20%)")
+            reason = (
+                f"{sub.name} missing: {{m}} of {len(sub.items)} items unanswered (more than {allowed}, i.e. over 20%)"
+            )
         else:
             values, n_missing = _contrast_rule(block, sub.contrast)
-            reason = (f"{sub.name} missing: {{m}} of {len(sub.items)} ratings unanswered "
-                      "(the contrast needs all four)")
+            reason = f"{sub.name} missing: {{m}} of {len(sub.items)} ratings unanswered (the contrast needs all four)"
         for i in np.flatnonzero(np.isnan(values)).tolist():
             notes[i].append(reason.format(m=int(n_missing[i])))
         score_values[sub.name] = values
@@ -438,8 +445,9 @@ def score(
         added[score_column(inst, f"{sub.name}_n_missing")] = n_missing.astype(np.int64)
 
     if inst.has_quadrants:
-        categorization = categorize(score_values["anxiety"], score_values["avoidance"], cut=cut,
-                                    midpoint=(inst.low + inst.high) / 2)
+        categorization = categorize(
+            score_values["anxiety"], score_values["avoidance"], cut=cut, midpoint=(inst.low + inst.high) / 2
+        )
     else:
         assert choice is not None  # only the RQ has no quadrant rule, and it has a choice
         categorization = Categorization(
@@ -453,15 +461,23 @@ def score(
 
     clash = [name for name in added if name in names]
     if clash:
-        raise InputError(_where(src, table.header_row, clash[0]),
-                         "the file already has this column, which scoring adds; rename it")
+        raise InputError(
+            _where(src, table.header_row, clash[0]), "the file already has this column, which scoring adds; rename it"
+        )
     scores = pd.DataFrame({id_column: data[id_column].to_numpy(), **added}, index=data.index)
     out = data.copy()
     for name, column in added.items():
         out[name] = column
     keyed_frame = pd.DataFrame(keyed, columns=list(inst.item_columns), index=data.index)
-    return ScoredSample(instrument=inst, table=out, keyed=keyed_frame, scores=scores,
-                        categorization=categorization, problems=problems, source=src)
+    return ScoredSample(
+        instrument=inst,
+        table=out,
+        keyed=keyed_frame,
+        scores=scores,
+        categorization=categorization,
+        problems=problems,
+        source=src,
+    )
 
 
 def _check_ids(ids: pd.Series, rows: np.ndarray, source: str, column: str) -> None:
@@ -482,8 +498,7 @@ def _check_ids(ids: pd.Series, rows: np.ndarray, source: str, column: str) -> No
     if empty[i]:
         raise InputError(where, "empty id")
     first = int(np.flatnonzero((keys == keys.iloc[i]).to_numpy())[0])
-    raise InputError(where, f"duplicate id {_cell_text(ids.iloc[i])!r} "
-                            f"(first at row {int(rows[first])})")
+    raise InputError(where, f"duplicate id {_cell_text(ids.iloc[i])!r} (first at row {int(rows[first])})")
 
 
 def _parse_choice(inst: Instrument, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:

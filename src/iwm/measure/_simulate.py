@@ -69,8 +69,7 @@ def measurement_model(instrument_: Instrument | str) -> MeasurementModel:
     """The graded-response model used by :func:`simulate_responses` for an ECR form."""
     inst = instrument(instrument_)
     if not inst.has_quadrants:
-        raise ParameterError("instrument", "'ecr-r' or 'ecr-s' (an anxiety/avoidance form)",
-                             inst.name)
+        raise ParameterError("instrument", "'ecr-r' or 'ecr-s' (an anxiety/avoidance form)", inst.name)
     k = inst.n_items
     discrimination = np.empty(k)
     location = np.empty(k)
@@ -100,7 +99,7 @@ def _latent(name: str, values: object, low: int, high: int) -> np.ndarray:
         raise ParameterError(name, "a 1-D array", f"shape {arr.shape}")
     if arr.size and (not np.all(np.isfinite(arr)) or arr.min() < low or arr.max() > high):
         finite = arr[np.isfinite(arr)]
-        got = (f"min {finite.min():g}, max {finite.max():g}" if finite.size else "no finite value")
+        got = f"min {finite.min():g}, max {finite.max():g}" if finite.size else "no finite value"
         if finite.size != arr.size:
             got += f", {arr.size - finite.size} non-finite"
         raise ParameterError(name, f"finite values in [{low}, {high}] (the ECR metric)", got)
