@@ -31,33 +31,51 @@ def _pyplot() -> Any:
     return plt
 
 
-def infant_figure(runs: Sequence[Development], targets: dict[str, float] | None = None) -> str:
+def _grouped_bars(
+    title: str,
+    ylabel: str,
+    labels: Sequence[str],
+    ticks: Sequence[str],
+    groups: Sequence[tuple[str, dict[str, float]]],
+    reference: tuple[str, dict[str, float]] | None = None,
+) -> str:
+    """Bars of shares, one group per run (and an outlined reference group, if given)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    width = 0.8 / (len(runs) + (1 if targets else 0))
-    x = np.arange(len(INFANT_CLASSES))
-    for i, run in enumerate(runs):
-        shares = run.infant_shares()
-        ax.bar(x + i * width, [shares[k] for k in INFANT_CLASSES], width, label=run.caregiving, color=_COLOURS[i % 4])
-    if targets:
+    bars = len(groups) + (1 if reference else 0)
+    width = 0.8 / bars
+    x = np.arange(len(labels))
+    for i, (name, shares) in enumerate(groups):
+        ax.bar(x + i * width, [shares[k] for k in labels], width, label=name, color=_COLOURS[i % 4])
+    if reference:
+        name, shares = reference
         ax.bar(
-            x + len(runs) * width,
-            [targets[k] for k in INFANT_CLASSES],
+            x + len(groups) * width,
+            [shares[k] for k in labels],
             width,
-            label="published (low-risk, T1)",
+            label=name,
             color="none",
             edgecolor="black",
             hatch="//",
         )
-    ax.set_xticks(
-        x + width * (len(runs) - (0 if targets else 1)) / 2, ["A avoidant", "B secure", "C resistant", "D disorganized"]
-    )
-    ax.set_ylabel("share of infants")
-    ax.set_title("Infant attachment in a reunion episode at 12 months (C5)")
+    ax.set_xticks(x + width * (bars - 1) / 2, list(ticks))
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.legend(frameon=False)
     uri = _figure_to_data_uri(fig)
     plt.close(fig)
     return uri
+
+
+def infant_figure(runs: Sequence[Development], targets: dict[str, float] | None = None) -> str:
+    return _grouped_bars(
+        "Infant attachment in a reunion episode at 12 months (C5)",
+        "share of infants",
+        INFANT_CLASSES,
+        ["A avoidant", "B secure", "C resistant", "D disorganized"],
+        [(run.caregiving, run.infant_shares()) for run in runs],
+        ("published (low-risk, T1)", targets) if targets else None,
+    )
 
 
 def space_figure(runs: Sequence[Development], max_points: int = 4000) -> str:
@@ -86,20 +104,13 @@ def space_figure(runs: Sequence[Development], max_points: int = 4000) -> str:
 
 
 def adult_figure(runs: Sequence[Development]) -> str:
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    width = 0.8 / len(runs)
-    x = np.arange(len(ADULT_CATEGORIES))
-    for i, run in enumerate(runs):
-        shares = run.adult_shares()
-        ax.bar(x + i * width, [shares[k] for k in ADULT_CATEGORIES], width, label=run.caregiving, color=_COLOURS[i % 4])
-    ax.set_xticks(x + width * (len(runs) - 1) / 2, list(ADULT_CATEGORIES))
-    ax.set_ylabel("share of 18-year-olds")
-    ax.set_title("Adult categories at 18 (quadrants of anxiety x avoidance)")
-    ax.legend(frameon=False)
-    uri = _figure_to_data_uri(fig)
-    plt.close(fig)
-    return uri
+    return _grouped_bars(
+        "Adult categories at 18 (quadrants of anxiety x avoidance)",
+        "share of 18-year-olds",
+        ADULT_CATEGORIES,
+        ADULT_CATEGORIES,
+        [(run.caregiving, run.adult_shares()) for run in runs],
+    )
 
 
 def render_html(title: str, intro: str, sections: list[tuple[str, str, str | None]], table: str = "") -> str:

@@ -12,9 +12,9 @@ import csv
 import io
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ import yaml
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from iwm._errors import InputError, ParameterError
+from iwm._files import atomic_write
 from iwm.measure._scoring import ResponseTable
 
 #: Default limits on an input file; a larger file is refused with a message naming the option.
@@ -334,43 +335,23 @@ def write_table(
         raise InputError(str(path), f"directory {str(directory)!r} does not exist")
     if target.is_dir():
         raise InputError(str(path), "is a directory")
+
+    def write(handle: BinaryIO) -> None:
+        if suffix in TEXT_SUFFIXES:
+            text = table.to_csv(index=False, sep=TEXT_SUFFIXES[suffix], lineterminator="\n")
+            handle.write(text.encode("utf-8"))
+        elif suffix == ".xlsx":
+            table.to_excel(handle, index=False, engine="openpyxl")
+        else:
+            _parquet_ready(table).to_parquet(handle, index=False, engine="pyarrow")
+
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
+        atomic_write(target, write)
     except OSError as exc:
-        raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if suffix in TEXT_SUFFIXES:
-                text = table.to_csv(index=False, sep=TEXT_SUFFIXES[suffix], lineterminator="\n")
-                handle.write(text.encode("utf-8"))
-            elif suffix == ".xlsx":
-                table.to_excel(handle, index=False, engine="openpyxl")
-            else:
-                _parquet_ready(table).to_parquet(handle, index=False, engine="pyarrow")
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); give it the mode a new file would get, or
-        # keep the mode of the file it replaces.
-        mode = target.stat().st_mode & 0o777 if target.exists() else _default_mode()
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
     except (ValueError, TypeError, IllegalCharacterError) as exc:
         # e.g. a control character Excel cannot store, or a value Parquet cannot type
-        tmp.unlink(missing_ok=True)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(
             str(path), f"cannot store this table as {suffix} ({first[:120]}); choose another output format"
         ) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
