@@ -8,8 +8,7 @@ alone, and results are bit-identical whatever the chunk size and the number of w
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+import functools
 from typing import Any
 
 import numpy as np
@@ -40,13 +39,10 @@ from iwm._readout import (
     infant_behaviour,
     infant_class,
 )
-from iwm._rng import BLOCK, block_generator, check_seed, n_blocks
+from iwm._rng import BLOCK, block_generator, check_seed
 from iwm._stats import concordance_kappa, pearson, shares
+from iwm._tasks import MAX_N, Progress, check_workers, map_blocks
 
-Progress = Callable[[int, int], None]
-"""Called as ``progress(people_done, people_total)`` after each finished chunk."""
-
-MAX_N = 50_000_000
 DEFAULT_CHUNK = 8 * BLOCK
 
 
@@ -237,8 +233,7 @@ def develop(
         raise ParameterError("caregiving/parents", "exactly one of the two given", "both or neither")
     n = int(check_value("n", n, 1, MAX_N, integer=True))
     seed = check_seed(seed)
-    chunk = int(check_value("chunk_size", chunk_size, 1, MAX_N, integer=True))
-    workers = int(check_value("workers", workers, 1, 256, integer=True))
+    chunk, workers = check_workers(chunk_size, workers)
     mix = resolve_mix(caregiving if caregiving is not None else parents)  # type: ignore[arg-type]
     spec = _Spec(
         n=n,
@@ -249,25 +244,7 @@ def develop(
         infant=infant_readout or InfantReadout(),
         transmission=transmission or TransmissionParams(),
     )
-    per_task = max(1, -(-chunk // BLOCK))
-    total = n_blocks(n)
-    tasks = [range(b, min(b + per_task, total)) for b in range(0, total, per_task)]
-    results: list[tuple[Generation, Generation | None]] = []
-    done = 0
-    if workers == 1 or len(tasks) == 1:
-        for blocks in tasks:
-            results.append(_run_task(spec, blocks))
-            done = min(n, blocks.stop * BLOCK)
-            if progress:
-                progress(done, n)
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            futures = [pool.submit(_run_task, spec, blocks) for blocks in tasks]
-            for blocks, fut in zip(tasks, futures, strict=True):
-                results.append(fut.result())
-                done = min(n, blocks.stop * BLOCK)
-                if progress:
-                    progress(done, n)
+    results = map_blocks(functools.partial(_run_task, spec), n, chunk_size=chunk, workers=workers, progress=progress)
     children = [r[0] for r in results]
     parent_gen = None
     if spec.with_parents:

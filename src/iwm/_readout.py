@@ -85,7 +85,7 @@ class AdultReadout(Params):
 
     label = "adult read-out parameters"
 
-    anxiety_intercept: float = bounded(0.3, -5, 5, "anxiety logit at a neutral model")
+    anxiety_intercept: float = bounded(0.2, -5, 5, "anxiety logit at a neutral model")
     anxiety_self: float = bounded(4.0, 0, 20, "anxiety per unit of self-worth below .5 (C1)")
     anxiety_hyperactivation: float = bounded(1.28, 0, 10, "anxiety per unit of signalling above 1 (C6)")
     anxiety_vigilance: float = bounded(1.6, 0, 10, "anxiety per unit the activation threshold is below .3 (C6)")
@@ -112,14 +112,21 @@ def _logistic_1_7(z: NDArray[np.floating]) -> F:
 def anxiety(pop: Population, r: AdultReadout = ADULT_READOUT) -> F:
     """Attachment anxiety on the ECR metric: a negative self, hyperactivation, hypervigilance,
     an unpredictable other and fear (Mikulincer & Shaver 2003)."""
-    a = pop.other_availability
+    return anxiety_of(
+        pop.self_model, pop.signalling, pop.activation_threshold, pop.other_availability, pop.other_danger, r
+    )
+
+
+def anxiety_of(self_model: F, signalling: F, threshold: F, availability: F, danger: F, r: AdultReadout) -> F:
+    """:func:`anxiety` from the state's columns (used inside simulation loops)."""
+    a = availability
     z = (
         r.anxiety_intercept
-        + r.anxiety_self * (0.5 - pop.self_model)
-        + r.anxiety_hyperactivation * (pop.signalling - 1)
-        + r.anxiety_vigilance * np.clip(0.3 - pop.activation_threshold, 0, None)
+        + r.anxiety_self * (0.5 - self_model)
+        + r.anxiety_hyperactivation * (signalling - 1)
+        + r.anxiety_vigilance * np.clip(0.3 - threshold, 0, None)
         + r.anxiety_uncertainty * (4 * a * (1 - a) - 0.5)
-        + r.anxiety_danger * pop.other_danger
+        + r.anxiety_danger * danger
     )
     return _logistic_1_7(z)
 
@@ -127,13 +134,20 @@ def anxiety(pop: Population, r: AdultReadout = ADULT_READOUT) -> F:
 def avoidance(pop: Population, r: AdultReadout = ADULT_READOUT) -> F:
     """Attachment avoidance on the ECR metric: an unavailable other, deactivation,
     compulsive self-reliance and fear (Mikulincer & Shaver 2003)."""
+    return avoidance_of(
+        pop.other_availability, pop.suppression, pop.activation_threshold, pop.self_reliance, pop.other_danger, r
+    )
+
+
+def avoidance_of(availability: F, suppression: F, threshold: F, self_reliance: F, danger: F, r: AdultReadout) -> F:
+    """:func:`avoidance` from the state's columns (used inside simulation loops)."""
     z = (
         r.avoidance_intercept
-        + r.avoidance_other * (0.5 - pop.other_availability)
-        + r.avoidance_deactivation * pop.suppression
-        + r.avoidance_threshold * np.clip(pop.activation_threshold - 0.3, 0, None)
-        + r.avoidance_reliance * pop.self_reliance
-        + r.avoidance_danger * pop.other_danger
+        + r.avoidance_other * (0.5 - availability)
+        + r.avoidance_deactivation * suppression
+        + r.avoidance_threshold * np.clip(threshold - 0.3, 0, None)
+        + r.avoidance_reliance * self_reliance
+        + r.avoidance_danger * danger
     )
     return _logistic_1_7(z)
 

@@ -1,0 +1,550 @@
+"""Adult relationships: the daily dyad and the weekly partner market (MODEL.md C6-C24, C31).
+
+Every day each adult lives through one round of the attachment control system (Mikulincer &
+Shaver 2003, 2007):
+
+1. a **stressor**, appraised through the model: hyperactivating people see more threat
+   (hypervigilance, C6), and unregulated distress from earlier days adds to the felt need;
+2. **approach or withdraw**: the need drives approach; for people who expect danger from
+   those they need, the same need drives fear (C16). When both drives are active the choice
+   between them is unstable from day to day (C17) and high distress can end in sudden
+   disengagement (C19);
+3. a **bid**: felt need above the activation threshold is expressed, minus the share a
+   deactivating person hides (C11), amplified by hyperactivation (C6), plus protest when the
+   partner was away or withdrawn the day before (fear of abandonment, C8);
+4. the partner's **response** comes from the partner's own model and state: their
+   responsiveness, their distance (C12), their distress, and how overwhelmed they are by the
+   bid's intensity (C10);
+5. **perception** pulls the response toward what the person expects of this partner, more so
+   when it is ambiguous (C7, C21), and the hypervigilant expect a little rejection besides;
+6. **distress** recovers at the person's regulation capacity and rises with the stressor and
+   with unmet need (C9), with extra volatility for the frightened (C19);
+7. **updating**: trust in the partner rises slowly and falls fast (C18); each week the
+   general beliefs take in the perceived evidence at the person's adult plasticity (C30),
+   and only need that was shown can be answered (C24);
+8. **closeness invites distance** for the deactivating (C12), and satisfaction, commitment and
+   conflict follow (C13, C14, C31).
+
+Once a week relationships end or deepen and single people meet someone; attraction weighs a
+preference for a responsive partner against familiarity with what one's model expects
+(repetition compulsion, C22). The four perpetuation mechanisms (C21-C24) are switches in
+:class:`Mechanisms`.
+
+Everything is a function over whole columns; people meet partners inside their community,
+a random-number block of :data:`iwm._rng.BLOCK` people, so a community's life depends only
+on the seed and the block, never on how the population is split over workers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iwm._errors import ParameterError
+from iwm._params import Params, bounded
+from iwm._population import DTYPE, Population
+from iwm._readout import ADULT_CATEGORIES, AdultReadout, anxiety_of, avoidance_of, categorize
+
+F = NDArray[np.float32]
+
+DAYS_PER_WEEK = 7
+WEEKS_PER_YEAR = 52
+N_DAILY = 5  # uniform draws per person per day
+NO_PAIR = -1
+
+PAIRINGS = tuple(
+    f"{ADULT_CATEGORIES[a]}-{ADULT_CATEGORIES[b]}"
+    for a in range(len(ADULT_CATEGORIES))
+    for b in range(a, len(ADULT_CATEGORIES))
+)
+"""Unordered pairings of adult styles, e.g. ``secure-dismissing``."""
+
+
+def pairing_index(a: NDArray[np.integer], b: NDArray[np.integer]) -> NDArray[np.int8]:
+    """Index into :data:`PAIRINGS` of the unordered pair of style codes (a, b)."""
+    k = len(ADULT_CATEGORIES)
+    lo, hi = np.minimum(a, b).astype(np.int16), np.maximum(a, b).astype(np.int16)
+    return (lo * k - lo * (lo - 1) // 2 + (hi - lo)).astype(np.int8)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Mechanisms:
+    """The four perpetuation mechanisms of the seed, each a switch (all on by default).
+
+    * ``projection`` (C21): a response is perceived through the model, and beliefs update on
+      the perceived, not the actual, event;
+    * ``repetition_compulsion`` (C22): partners whose behaviour fits one's model feel right;
+    * ``defensive_behaviours`` (C23): protest (C8) and distancing (C12), which elicit the very
+      responses the model predicts;
+    * ``vulnerability_avoidance`` (C24): need is hidden, so it cannot be met, and the model
+      is spared the evidence that would revise it.
+    """
+
+    projection: bool = True
+    repetition_compulsion: bool = True
+    defensive_behaviours: bool = True
+    vulnerability_avoidance: bool = True
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    def without(self, *names: str) -> Mechanisms:
+        """A copy with the named mechanisms switched off."""
+        for name in names:
+            if name not in self.names():
+                raise ParameterError("mechanism", f"one of {', '.join(self.names())}", name)
+        return dataclasses.replace(self, **dict.fromkeys(names, False))
+
+    @classmethod
+    def none(cls) -> Mechanisms:
+        return cls(**dict.fromkeys(cls.names(), False))
+
+    def switched_off(self) -> tuple[str, ...]:
+        return tuple(name for name in self.names() if not getattr(self, name))
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AdultParams(Params):
+    """Parameters of adult relationships. Defaults are the calibrated values."""
+
+    label = "adult parameters"
+
+    # the day: stressors, appraisal and felt need (C6, C9)
+    stress_scale: float = bounded(1.0, 0, 5, "largest daily stressor (stressor = scale x U^2)")
+    vigilance: float = bounded(1.0, 0, 5, "extra threat appraised per unit of hyperactivation (C6)")
+    distress_feed: float = bounded(0.5, 0, 2, "felt need per unit of unresolved distress")
+    # approach and fear (C16, C17, C19)
+    fear_weight: float = bounded(1.6, 0, 5, "fear drive per unit of felt need and other-danger (C16)")
+    dissociation: float = bounded(1.0, 0, 5, "fear drive per unit of distress and other-danger (C19)")
+    conflict_noise: float = bounded(1.5, 0, 5, "instability of the choice when approach and fear conflict (C17)")
+    # the bid (C6, C8, C11)
+    amplification: float = bounded(0.6, 0, 5, "bid amplification per unit of hyperactivation (C6)")
+    protest: float = bounded(0.6, 0, 5, "protest per unit of hyperactivation after the partner was absent (C8)")
+    away_rate: float = bounded(0.1, 0, 1, "daily chance that a partner is away and cannot respond (C8)")
+    # the response (C10, C12, C20)
+    responsiveness: float = bounded(0.95, 0, 1, "responsiveness of a secure, calm partner")
+    responsiveness_trust: float = bounded(0.3, 0, 2, "responsiveness per unit of E[A] above .5")
+    responsiveness_deactivation: float = bounded(0.35, 0, 2, "responsiveness lost per unit of deactivation")
+    responsiveness_distress: float = bounded(0.3, 0, 2, "responsiveness lost per unit of own distress")
+    tolerance: float = bounded(1.2, 0, 5, "bid intensity a partner takes without feeling overwhelmed (C10)")
+    overwhelm: float = bounded(0.8, 0, 5, "responsiveness lost per unit of bid above tolerance (C10)")
+    response_noise: float = bounded(0.2, 0, 2, "day-to-day variation of a response (uniform width)")
+    network_support: float = bounded(0.75, 0, 1, "quality of the support single people get from others")
+    # perception (C7, C21, C4)
+    perception_bias: float = bounded(0.5, 0, 1, "pull of an ambiguous response toward the expected one (C21)")
+    rejection_sensitivity: float = bounded(0.3, 0, 1, "rejection expected per unit of hyperactivation (C7)")
+    # distress (C9, C19)
+    recovery_floor: float = bounded(0.2, 0, 1, "share of distress resolved per day without any regulation")
+    recovery: float = bounded(0.5, 0, 1, "extra share of distress resolved per day at full regulation (C9)")
+    deactivating_recovery: float = bounded(0.3, 0, 1, "share resolved per day by suppression (C11)")
+    reactivity: float = bounded(0.15, 0, 3, "distress per unit of stressor and of unmet need (C9)")
+    volatility: float = bounded(0.6, 0, 3, "distress swing per unit of other-danger (C19)")
+    outburst: float = bounded(1.0, 0, 5, "distress above which a partner's upset frightens (C2 danger)")
+    # distancing (C12)
+    distancing: float = bounded(0.5, 0, 3, "distance taken per unit of closeness and deactivation (C12)")
+    distance_decay: float = bounded(0.3, 0, 1, "share of distance that fades per day")
+    withdraw_step: float = bounded(0.5, 0, 1, "distance on a day one chooses to withdraw (C17)")
+    # updating (C18, C30)
+    trust_up: float = bounded(0.03, 0, 1, "rate at which trust in a partner rises on good evidence (C18)")
+    distrust: float = bounded(0.25, 0, 10, "extra speed of falling trust over rising trust (C18)")
+    distrust_danger: float = bounded(3.0, 0, 10, "extra speed of falling trust per unit of other-danger (C18)")
+    evidence_rate: float = bounded(0.3, 0, 5, "Beta evidence per unit of shown need, at full plasticity (C30)")
+    danger_rate: float = bounded(0.5, 0, 5, "danger evidence per frightening outburst, at full plasticity")
+    danger_safety_weight: float = bounded(0.05, 0, 1, "evidence of safety per calm day")
+    strategy_rate: float = bounded(0.5, 0, 5, "weekly strategy revision per unit of surprise (C30)")
+    # outcomes (C13, C14, C31)
+    satisfaction_rate: float = bounded(0.05, 0, 1, "daily rate at which satisfaction follows experience")
+    conflict_cost: float = bounded(0.5, 0, 5, "satisfaction lost per unit of conflict")
+    devaluation: float = bounded(0.6, 0, 1, "share of relationship value discounted by self-reliance (C14)")
+    commitment_rate: float = bounded(0.03, 0, 1, "weekly commitment growth at full satisfaction")
+    commitment_cap: float = bounded(0.6, 0, 1, "commitment ceiling lost per unit of deactivation (C13)")
+    milestone_exit: float = bounded(0.5, 0, 1, "chance per unit of deactivation to leave at an intimacy milestone (C13)")
+    breakup_base: float = bounded(0.002, 0, 1, "weekly chance of leaving a satisfying uncommitted relationship")
+    breakup_dissatisfaction: float = bounded(0.04, 0, 1, "extra weekly chance of leaving per unit of dissatisfaction")
+    satisfaction_reference: float = bounded(0.45, 0, 1, "satisfaction below which one considers leaving")
+    breakup_distress: float = bounded(1.0, 0, 5, "distress of a breakup, for both")
+    # the market (C22)
+    dating_rate: float = bounded(0.3, 0, 1, "weekly chance that a single person is open to someone met")
+    dating_deactivation: float = bounded(0.4, 0, 1, "openness lost per unit of deactivation")
+    attraction_security: float = bounded(1.0, 0, 5, "weight of a candidate's responsiveness")
+    attraction_familiarity: float = bounded(1.5, 0, 5, "weight of fit with one's own model (C22)")
+    acceptance_threshold: float = bounded(1.5, 0, 10, "attraction at which acceptance is even odds")
+    acceptance_slope: float = bounded(4.0, 0.1, 50, "steepness of acceptance around the threshold")
+
+
+@dataclasses.dataclass(kw_only=True, eq=False)
+class _Adults:
+    """Mutable working columns of one community (private: the only mutable state in iwm)."""
+
+    # the working model
+    W_a: F
+    W_b: F
+    A_a: F
+    A_b: F
+    D_a: F
+    D_b: F
+    threshold: F
+    signalling: F
+    suppression: F
+    self_reliance: F
+    regulation: F
+    awareness: F
+    plasticity: F
+    age: F
+    # the relationship
+    partner: NDArray[np.intp]
+    paired: F
+    distress: F
+    trust: F
+    distance: F
+    satisfaction: F
+    commitment: F
+    absent: F  # the partner was away or withdrawn yesterday, 0-1
+    partner_bid: F  # the partner's bid yesterday (for the cross-lagged pursue-withdraw index)
+    approached: NDArray[np.bool_]  # yesterday's approach/withdraw choice
+    # weekly constants derived from the model
+    style: NDArray[np.int8]
+    hyper: F
+    deact: F
+    appraisal: F
+    fear_gain: F
+    gain: F
+    protest_gain: F
+    threshold_eff: F
+    responsiveness: F
+    tolerance: F
+    expect_offset: F
+    pull: F
+    recovery: F
+    volatility: F
+    distancing: F
+    importance: F
+    trust_down: F
+    # a week's evidence
+    ev_shown: F
+    ev_seen: F
+    ev_hostile: F
+    ev_rejected: F
+
+    @classmethod
+    def of(cls, pop: Population) -> _Adults:
+        m = pop.n
+
+        def zeros() -> F:
+            return np.zeros(m, DTYPE)
+
+        fields = {name: getattr(pop, src).copy() for name, src in _POP_FIELDS.items()}
+        return cls(
+            **fields,
+            partner=np.arange(m, dtype=np.intp),
+            paired=zeros(),
+            distress=zeros(),
+            trust=pop.other_availability.copy(),
+            distance=zeros(),
+            satisfaction=zeros(),
+            commitment=zeros(),
+            absent=zeros(),
+            partner_bid=zeros(),
+            approached=np.ones(m, bool),
+            style=np.zeros(m, np.int8),
+            **{name: zeros() for name in _WEEKLY},
+            ev_shown=zeros(),
+            ev_seen=zeros(),
+            ev_hostile=zeros(),
+            ev_rejected=zeros(),
+        )
+
+    @property
+    def n(self) -> int:
+        return int(self.age.shape[0])
+
+    def population(self) -> Population:
+        return Population(**{src: getattr(self, name).copy() for name, src in _POP_FIELDS.items()})
+
+    def other_availability(self) -> F:
+        return self.A_a / (self.A_a + self.A_b)
+
+    def other_danger(self) -> F:
+        return self.D_a / (self.D_a + self.D_b)
+
+    def dimensions(self, r: AdultReadout) -> tuple[F, F]:
+        """Anxiety and avoidance of the current model (ECR metric)."""
+        w = self.W_a / (self.W_a + self.W_b)
+        self_model = w + self.self_reliance * (1 - w)
+        a, d = self.other_availability(), self.other_danger()
+        anx = anxiety_of(self_model, self.signalling, self.threshold, a, d, r)
+        avo = avoidance_of(a, self.suppression, self.threshold, self.self_reliance, d, r)
+        return anx, avo
+
+
+_DIM_LOW, _DIM_SPAN = 3.0, 2.5
+"""Dimension scores mapped to strategy strength 0-1: 3 (low) to 5.5 (clearly high)."""
+
+_POP_FIELDS = {
+    "W_a": "self_worth_a",
+    "W_b": "self_worth_b",
+    "A_a": "availability_a",
+    "A_b": "availability_b",
+    "D_a": "danger_a",
+    "D_b": "danger_b",
+    "threshold": "activation_threshold",
+    "signalling": "signalling",
+    "suppression": "suppression",
+    "self_reliance": "self_reliance",
+    "regulation": "regulation",
+    "awareness": "awareness",
+    "plasticity": "plasticity",
+    "age": "age",
+}
+_WEEKLY = (
+    "hyper",
+    "deact",
+    "appraisal",
+    "fear_gain",
+    "gain",
+    "protest_gain",
+    "threshold_eff",
+    "responsiveness",
+    "tolerance",
+    "expect_offset",
+    "pull",
+    "recovery",
+    "volatility",
+    "distancing",
+    "importance",
+    "trust_down",
+)
+
+
+def derive_strategy(s: _Adults, p: AdultParams, m: Mechanisms, r: AdultReadout) -> None:
+    """Recompute what the current model implies for behaviour (once a week).
+
+    Hyperactivation and deactivation are the two dimensions of the model, rescaled to [0, 1]
+    (Mikulincer & Shaver 2003: anxiety is the hyperactivating strategy, avoidance the
+    deactivating one).
+    """
+    anx, avo = s.dimensions(r)
+    s.style = categorize(anx, avo, r.cut)
+    s.hyper = np.clip((anx - _DIM_LOW) / _DIM_SPAN, 0, 1).astype(DTYPE)
+    s.deact = np.clip((avo - _DIM_LOW) / _DIM_SPAN, 0, 1).astype(DTYPE)
+    a, d = s.other_availability(), s.other_danger()
+    s.appraisal = (1 + p.vigilance * s.hyper).astype(DTYPE)
+    s.fear_gain = (p.fear_weight * d).astype(DTYPE)
+    hidden = s.suppression if m.vulnerability_avoidance else np.zeros_like(s.suppression)
+    s.gain = ((1 - hidden) * (s.signalling + p.amplification * s.hyper)).astype(DTYPE)
+    s.threshold_eff = s.threshold if m.vulnerability_avoidance else np.minimum(s.threshold, 0.3).astype(DTYPE)
+    s.protest_gain = (p.protest * s.hyper * m.defensive_behaviours).astype(DTYPE)
+    s.responsiveness = np.clip(
+        p.responsiveness + p.responsiveness_trust * (a - 0.5) - p.responsiveness_deactivation * s.deact, 0, 1
+    ).astype(DTYPE)
+    s.tolerance = (p.tolerance * (1 - hidden)).astype(DTYPE)
+    s.expect_offset = (-p.rejection_sensitivity * s.hyper).astype(DTYPE)
+    s.pull = (p.perception_bias * (1 - s.awareness) * m.projection).astype(DTYPE)
+    s.recovery = np.clip(
+        p.recovery_floor + p.recovery * s.regulation + p.deactivating_recovery * hidden, 0, 1
+    ).astype(DTYPE)
+    s.volatility = (p.volatility * d).astype(DTYPE)
+    s.distancing = (p.distancing * s.suppression * m.defensive_behaviours).astype(DTYPE)
+    s.trust_down = (p.trust_up * (1 + p.distrust + p.distrust_danger * d)).astype(DTYPE)
+    s.importance = np.clip(1 - p.devaluation * s.self_reliance, 0, 1).astype(DTYPE)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+class Day:
+    """What happened to every person on one day (arrays of the day's kernel, not copies)."""
+
+    stressor: F
+    felt: F
+    approach_drive: F
+    fear_drive: F
+    approached: NDArray[np.bool_]
+    expressed: F
+    bid: F
+    withdrawal: F
+    response_given: F
+    response: F
+    perceived: F
+    distress: F
+    conflict: F
+    loneliness: F
+
+
+def day(s: _Adults, u: F, p: AdultParams) -> Day:
+    """One day for every person of the community; updates ``s`` in place.
+
+    ``u`` holds :data:`N_DAILY` uniform draws per person (leading axis).
+    """
+    partner, paired = s.partner, s.paired
+    # 1. a stressor, appraised through the model (C6), on top of unresolved distress
+    stressor = u[0] * u[0]
+    stressor *= p.stress_scale
+    felt = stressor * s.appraisal
+    felt += p.distress_feed * s.distress
+    # 2. approach and fear drives (C16); when both are active the choice is unstable (C17)
+    fear = s.distress * p.dissociation
+    fear += felt
+    fear *= s.fear_gain
+    conflict_noise = np.sqrt(felt * fear)
+    conflict_noise *= (u[1] - 0.5) * (2 * np.sqrt(3) * p.conflict_noise)
+    approached = felt + conflict_noise > fear
+    # 3. the bid: shown share (C11), amplified (C6), plus protest after absence (C8)
+    expressed = felt * s.gain
+    protest = s.protest_gain * s.absent
+    protest *= felt
+    bid = expressed + protest
+    bid *= approached & (felt > s.threshold_eff)
+    # withdrawal: distance kept (C12) and a day's retreat when fear won (C17, C19)
+    withdrawal = np.minimum(fear, 1)
+    withdrawal *= ~approached
+    withdrawal *= p.withdraw_step
+    withdrawal += s.distance
+    away = u[2] < p.away_rate
+    np.minimum(withdrawal, 1, out=withdrawal)
+    # 4. responses (C10): from one's own model and state, minus overwhelm by the partner's bid
+    partner_bid = bid.take(partner)
+    partner_bid *= paired
+    overwhelmed = partner_bid - s.tolerance
+    np.maximum(overwhelmed, 0, out=overwhelmed)
+    overwhelmed *= p.overwhelm
+    given = np.minimum(s.distress, 1)
+    given *= -p.responsiveness_distress
+    given += s.responsiveness
+    given -= overwhelmed
+    given -= withdrawal
+    given += (u[3] - 0.5) * p.response_noise
+    np.clip(given, 0, 1, out=given)
+    # a day away: not there for the partner, for reasons of one's own; others stand in
+    given[away] = p.network_support
+    withdrawal += away
+    np.minimum(withdrawal, 1, out=withdrawal)
+    received = given.take(partner)
+    received -= p.network_support
+    received *= paired
+    received += p.network_support
+    # 5. perception through the model (C7, C21): an ambiguous response is pulled toward
+    # what one expects of this partner
+    expected = s.trust + s.expect_offset
+    expected -= received
+    pull = np.minimum(received, 1 - received)
+    pull *= 2 * s.pull
+    expected *= pull
+    perceived = expected
+    perceived += received
+    np.clip(perceived, 0, 1, out=perceived)
+    # 6. distress (C9, C19): unmet shown need hurts; the frightened swing
+    shown = np.minimum(bid, 1)
+    unmet = shown * (1 - perceived)
+    s.distress *= 1 - s.recovery
+    s.distress += p.reactivity * (stressor + unmet)
+    s.distress += s.volatility * (u[4] - 0.5)
+    np.maximum(s.distress, 0, out=s.distress)
+    # a partner's outburst frightens (evidence of danger), and is conflict for both
+    hostile = s.distress.take(partner)
+    hostile -= p.outburst
+    np.clip(hostile, 0, 1, out=hostile)
+    hostile *= paired
+    conflict = unmet * bid
+    np.minimum(conflict, 1, out=conflict)
+    conflict += hostile
+    # 7. evidence (C24: only shown need can be answered); trust slow up, fast down (C18)
+    s.ev_shown += shown
+    s.ev_seen += shown * perceived
+    s.ev_rejected += np.maximum(unmet - 0.5 * shown, 0)  # clearly unanswered: perceived below .5
+    s.ev_hostile += hostile
+    surprise = perceived - s.trust
+    rate = np.where(surprise > 0, np.float32(p.trust_up), s.trust_down)
+    rate *= shown
+    rate *= paired
+    s.trust += rate * surprise
+    # the partner was away or withdrawn: tomorrow's protest (C8)
+    s.absent = withdrawal.take(partner) * paired
+    # 8. closeness invites distance for the deactivating (C12); being overwhelmed too (C10)
+    closeness = shown * perceived
+    closeness += np.minimum(partner_bid, 1) * given
+    closeness += overwhelmed
+    s.distance *= 1 - p.distance_decay
+    s.distance += s.distancing * closeness
+    np.minimum(s.distance, 1, out=s.distance)
+    # satisfaction (C31), discounted by idealized independence (C14)
+    rating = perceived * shown + s.trust * (1 - shown)
+    rating -= p.conflict_cost * conflict
+    rating *= s.importance
+    rating -= s.satisfaction
+    s.satisfaction += p.satisfaction_rate * rating
+    # loneliness: need felt and not met, hidden or unanswered (C24)
+    lonely = felt - shown * perceived
+    np.maximum(lonely, 0, out=lonely)
+    s.partner_bid = partner_bid
+    s.approached = approached
+    return Day(
+        stressor=stressor,
+        felt=felt,
+        approach_drive=felt,
+        fear_drive=fear,
+        approached=approached,
+        expressed=expressed,
+        bid=bid,
+        withdrawal=withdrawal,
+        response_given=given,
+        response=received,
+        perceived=perceived,
+        distress=s.distress,
+        conflict=conflict,
+        loneliness=lonely,
+    )
+
+
+def update_model(s: _Adults, p: AdultParams) -> None:
+    """A week's perceived evidence revises the working model, at adult plasticity (C21, C30).
+
+    Beliefs take in what was *perceived* (C21); the strategy moves toward secure-base
+    behaviour when shown need was met better than expected and entrenches when it was not.
+    """
+    k = s.plasticity * p.evidence_rate
+    seen, unseen = s.ev_seen * k, (s.ev_shown - s.ev_seen) * k
+    s.A_a += seen
+    s.A_b += unseen
+    s.W_a += seen
+    s.W_b += (2 * k) * s.ev_rejected  # worth is lost to clear rejections, as in childhood
+    kd = s.plasticity * p.danger_rate
+    s.D_a += kd * s.ev_hostile
+    s.D_b += kd * p.danger_safety_weight * np.maximum(DAYS_PER_WEEK - s.ev_hostile, 0)
+    # strategy revision: surprise = how much better shown need was met than expected (C30)
+    met = np.where(s.ev_shown > 0, s.ev_seen / np.maximum(s.ev_shown, 1e-6), s.trust)
+    surprise = (met - s.A_a / (s.A_a + s.A_b)) * np.minimum(s.ev_shown, 1)
+    step = (p.strategy_rate * s.plasticity * surprise).astype(DTYPE)
+    better, worse = np.maximum(step, 0), np.maximum(-step, 0)
+    s.suppression += worse * s.suppression * (1 - s.suppression) - better * s.suppression
+    s.signalling += worse * (s.signalling - 1) * (3 - s.signalling) / 2 - better * (s.signalling - 1)
+    np.clip(s.suppression, 0, 1, out=s.suppression)
+    np.clip(s.signalling, 1, 3, out=s.signalling)
+    s.age += np.float32(1 / WEEKS_PER_YEAR)
+    s.ev_shown[:] = 0
+    s.ev_seen[:] = 0
+    s.ev_hostile[:] = 0
+    s.ev_rejected[:] = 0
+
+
+def attraction(chooser: NDArray[np.intp], candidate: NDArray[np.intp], s: _Adults, p: AdultParams, m: Mechanisms) -> F:
+    """How much ``chooser`` wants ``candidate`` (C22).
+
+    A preference for a responsive partner, plus familiarity: the fit between the candidate's
+    typical behaviour (responsiveness, and the intrusiveness of hyperactivation) and what
+    one's own model expects of others. An insecure model makes an unresponsive or a clinging
+    partner feel right (repetition compulsion).
+    """
+    resp = s.responsiveness[candidate]
+    expected = s.other_availability()[chooser]
+    # others as available (or not), and as intrusive (or not): the rejecting-intrusive other (C2)
+    fit = 1 - 0.5 * (np.abs(expected - resp) + np.abs((1 - expected) - s.hyper[candidate]))
+    return (p.attraction_security * resp + p.attraction_familiarity * m.repetition_compulsion * fit).astype(DTYPE)
+
+
+def openness(s: _Adults, p: AdultParams) -> F:
+    """Weekly chance of being open to someone met: less for the deactivating (C13)."""
+    return (p.dating_rate * (1 - p.dating_deactivation * s.deact)).astype(DTYPE)
+

@@ -1,0 +1,498 @@
+"""Adult life over years: relationships form, deepen and end; working models live on in them.
+
+:func:`live` takes a formed population (usually :attr:`Development.population` at 18) through
+``years`` of adult life, community by community (a community is a random-number block), on
+one or several worker processes. :func:`simulate_couples` follows fixed couples day by day
+and returns their whole trace (``iwm dyad`` is one such couple).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iwm._adult import (
+    DAYS_PER_WEEK,
+    N_DAILY,
+    NO_PAIR,
+    PAIRINGS,
+    WEEKS_PER_YEAR,
+    AdultParams,
+    Mechanisms,
+    _Adults,
+    attraction,
+    day,
+    derive_strategy,
+    openness,
+    pairing_index,
+    update_model,
+)
+from iwm._params import check_value
+from iwm._population import DTYPE, Population
+from iwm._readout import ADULT_CATEGORIES, ADULT_READOUT, SECURE_ADULT, AdultReadout, adult_category
+from iwm._rng import BLOCK, block_generator, check_seed
+from iwm._stats import pearson
+from iwm._tasks import Progress, check_workers, map_blocks
+
+F = NDArray[np.float32]
+F64 = NDArray[np.float64]
+
+ADULT_STREAM = 2
+"""Random stream of adult life (0 and 1 are the two generations of formation)."""
+COUPLES_STREAM = 3
+"""Random stream of :func:`simulate_couples`."""
+MAX_YEARS = 80
+
+_PAIR_SUMS = ("days", "satisfaction", "conflict", "pw_n", "pw_x", "pw_y", "pw_xy", "pw_xx", "pw_yy")
+"""Per-relationship running sums, kept per person from the day the relationship began."""
+
+
+@dataclasses.dataclass(kw_only=True, eq=False)
+class _Ledger:
+    """Running totals of a community: per relationship (per person) and per pairing type."""
+
+    rel: dict[str, F]
+    rel_type: NDArray[np.int8]
+    totals: dict[str, F64]
+    started: F64
+    ended: F64
+    single_days: F
+    lonely: F
+    breakups: NDArray[np.int32]
+
+    @classmethod
+    def new(cls, m: int) -> _Ledger:
+        return cls(
+            rel={k: np.zeros(m, DTYPE) for k in _PAIR_SUMS},
+            rel_type=np.zeros(m, np.int8),
+            totals={k: np.zeros(len(PAIRINGS)) for k in _PAIR_SUMS},
+            started=np.zeros(len(PAIRINGS)),
+            ended=np.zeros(len(PAIRINGS)),
+            single_days=np.zeros(m, DTYPE),
+            lonely=np.zeros(m, DTYPE),
+            breakups=np.zeros(m, np.int32),
+        )
+
+    def record_day(self, s: _Adults, today: Any, partner_bid_yesterday: F) -> None:
+        rel, single = self.rel, 1 - s.paired
+        rel["days"] += s.paired
+        rel["satisfaction"] += s.satisfaction
+        rel["conflict"] += today.conflict
+        # cross-lagged pursue-withdraw: the partner's bid yesterday, my withdrawal today (C15)
+        x, y = partner_bid_yesterday, today.withdrawal
+        rel["pw_n"] += s.paired
+        rel["pw_x"] += x
+        rel["pw_y"] += y
+        rel["pw_xy"] += x * y
+        rel["pw_xx"] += x * x
+        rel["pw_yy"] += y * y
+        self.single_days += single
+        self.lonely += today.loneliness * single
+
+    def flush(self, people: NDArray[np.intp]) -> None:
+        """Add the relationships of ``people`` to their pairing type's totals (both partners)."""
+        kinds = self.rel_type[people]
+        for k in _PAIR_SUMS:
+            np.add.at(self.totals[k], kinds, self.rel[k][people].astype(np.float64))
+
+    def reset(self, people: NDArray[np.intp], kinds: NDArray[np.int8]) -> None:
+        for k in _PAIR_SUMS:
+            self.rel[k][people] = 0
+        self.rel_type[people] = kinds
+        np.add.at(self.started, kinds, 0.5)
+
+
+def relationships_week(s: _Adults, led: _Ledger, g: np.random.Generator, p: AdultParams, m: Mechanisms) -> None:
+    """Relationships deepen or end, then single people meet someone (once a week)."""
+    n = s.n
+    # commitment grows with satisfaction, up to a ceiling the deactivating keep low (C13)
+    before = s.commitment.copy()
+    s.commitment += p.commitment_rate * (s.satisfaction - p.satisfaction_reference)
+    np.clip(s.commitment, 0, 1 - p.commitment_cap * s.deact, out=s.commitment)
+    s.commitment *= s.paired
+    milestone = (before < 0.5) & (s.commitment >= 0.5)
+    dissatisfaction = np.maximum(p.satisfaction_reference - s.satisfaction, 0)
+    p_leave = (p.breakup_base + p.breakup_dissatisfaction * dissatisfaction) * (1 - s.commitment)
+    p_leave += milestone * (p.milestone_exit * s.deact)  # exits at intimacy milestones (C13)
+    leaving = (g.random(n, dtype=DTYPE) < p_leave) & (s.paired > 0)
+    ending = leaving | leaving[s.partner]
+    if ending.any():
+        people = np.flatnonzero(ending)
+        led.flush(people)
+        np.add.at(led.ended, led.rel_type[people], 0.5)
+        led.breakups[people] += 1
+        s.distress[people] += p.breakup_distress
+        _unpair(s, people)
+    # the market: single people meet one another at random, in pairs
+    singles = np.flatnonzero(s.paired == 0)
+    order = g.permutation(singles)
+    half = order.shape[0] // 2
+    a, b = order[:half], order[half : 2 * half]
+    u = g.random((2, half), dtype=DTYPE)
+    if half == 0:
+        return
+    open_ = openness(s, p)
+    wants_b = u[0] < open_[a] * _acceptance(attraction(a, b, s, p, m), p)
+    wants_a = u[1] < open_[b] * _acceptance(attraction(b, a, s, p, m), p)
+    match = wants_a & wants_b
+    a, b = a[match], b[match]
+    if a.shape[0] == 0:
+        return
+    s.partner[a], s.partner[b] = b, a
+    both = np.concatenate([a, b])
+    s.paired[both] = 1
+    # a new partner is first seen through the general model (transference)
+    s.trust[both] = s.other_availability()[both]
+    s.satisfaction[both] = s.trust[both] * s.importance[both]
+    kinds = pairing_index(s.style[a], s.style[b])
+    led.reset(both, np.concatenate([kinds, kinds]))
+
+
+def _acceptance(attract: F, p: AdultParams) -> F:
+    return (1 / (1 + np.exp(-p.acceptance_slope * (attract - p.acceptance_threshold)))).astype(DTYPE)
+
+
+def _unpair(s: _Adults, people: NDArray[np.intp]) -> None:
+    s.partner[people] = people
+    s.paired[people] = 0
+    s.commitment[people] = 0
+    s.satisfaction[people] = 0
+    s.distance[people] = 0
+    s.absent[people] = 0
+    s.partner_bid[people] = 0
+    s.trust[people] = s.other_availability()[people]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+class _Community:
+    """What one community's adult life leaves behind (summed over communities later)."""
+
+    population: Population
+    style_start: NDArray[np.int8]
+    partner: NDArray[np.int64]
+    pairing: NDArray[np.int8]
+    totals: dict[str, F64]
+    started: F64
+    ended: F64
+    single_days: F
+    lonely: F
+    breakups: NDArray[np.int32]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class _LifeSpec:
+    seed: int
+    weeks: int
+    params: AdultParams
+    mechanisms: Mechanisms
+    readout: AdultReadout
+
+
+def _live_community(spec: _LifeSpec, pop: Population, block: int) -> _Community:
+    g = block_generator(spec.seed, ADULT_STREAM, block)
+    p, mech = spec.params, spec.mechanisms
+    s = _Adults.of(pop)
+    led = _Ledger.new(s.n)
+    derive_strategy(s, p, mech, spec.readout)
+    style_start = s.style.copy()
+    buf = np.empty((N_DAILY, s.n), dtype=DTYPE)
+    for _ in range(spec.weeks):
+        relationships_week(s, led, g, p, mech)
+        for _ in range(DAYS_PER_WEEK):
+            g.random(out=buf, dtype=DTYPE)
+            yesterday = s.partner_bid
+            led.record_day(s, day(s, buf, p), yesterday)
+        update_model(s, p)
+        derive_strategy(s, p, mech, spec.readout)
+    paired = np.flatnonzero(s.paired > 0)
+    led.flush(paired)
+    partner = np.where(s.paired > 0, s.partner + block * BLOCK, NO_PAIR).astype(np.int64)
+    return _Community(
+        population=s.population(),
+        style_start=style_start,
+        partner=partner,
+        pairing=np.where(s.paired > 0, led.rel_type, -1).astype(np.int8),
+        totals=led.totals,
+        started=led.started,
+        ended=led.ended,
+        single_days=led.single_days,
+        lonely=led.lonely,
+        breakups=led.breakups,
+    )
+
+
+def _live_task(spec: _LifeSpec, pop: Population, offset: int, blocks: range) -> list[_Community]:
+    out = []
+    for b in blocks:
+        lo = b * BLOCK - offset
+        out.append(_live_community(spec, pop.take(slice(lo, lo + BLOCK)), b))
+    return out
+
+
+def _task_population(pop: Population, blocks: range) -> Population:
+    return pop.take(slice(blocks.start * BLOCK, blocks.stop * BLOCK))
+
+
+def _run_blocks(spec: _LifeSpec, pop: Population, blocks: range) -> list[_Community]:
+    return _live_task(spec, _task_population(pop, blocks), blocks.start * BLOCK, blocks)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+class AdultLife:
+    """The result of :func:`live`: the population before and after, and its relationships."""
+
+    years: float
+    seed: int
+    mechanisms: Mechanisms
+    start: Population
+    end: Population
+    style_start: NDArray[np.int8]
+    partner: NDArray[np.int64]
+    """Index of each person's partner at the end, or -1 for single people."""
+    pairing: NDArray[np.int8]
+    """Index into :data:`PAIRINGS` of each partnered person's couple (styles when it formed)."""
+    totals: dict[str, F64]
+    started: F64
+    ended: F64
+    single_days: F
+    lonely: F
+    breakups: NDArray[np.int32]
+    readout: AdultReadout = ADULT_READOUT
+
+    @property
+    def n(self) -> int:
+        return self.start.n
+
+    @property
+    def style_end(self) -> NDArray[np.int8]:
+        return adult_category(self.end, self.readout)
+
+    def pairings(self) -> list[dict[str, Any]]:
+        """Couples at the end by pairing (styles when they met): observed and random-expected.
+
+        Expected counts assume the partnered people, with their styles, paired at random.
+        """
+        couples = self.pairing[(self.partner >= 0) & (np.arange(self.n) < self.partner)]
+        observed = np.bincount(couples, minlength=len(PAIRINGS)).astype(float)
+        k = len(ADULT_CATEGORIES)
+        # each couple's two styles recovered from the pairing index
+        style_pairs = [(a, b) for a in range(k) for b in range(a, k)]
+        people = np.zeros(k)
+        for idx, (a, b) in enumerate(style_pairs):
+            people[a] += observed[idx]
+            people[b] += observed[idx]
+        total = observed.sum()
+        share = people / max(people.sum(), 1)
+        rows = []
+        for idx, (a, b) in enumerate(style_pairs):
+            expected = total * share[a] * share[b] * (1 if a == b else 2)
+            rows.append({"pairing": PAIRINGS[idx], "observed": int(observed[idx]), "expected": float(expected)})
+        return rows
+
+    def by_pairing(self) -> list[dict[str, Any]]:
+        """Per pairing type (styles when the couple met), over every couple-day of the run."""
+        t = self.totals
+        rows = []
+        for idx, name in enumerate(PAIRINGS):
+            days = t["days"][idx]
+            couple_years = days / 2 / (DAYS_PER_WEEK * WEEKS_PER_YEAR)
+            rows.append(
+                {
+                    "pairing": name,
+                    "couples": float(self.started[idx]),
+                    "couple_years": float(couple_years),
+                    "satisfaction": _ratio(t["satisfaction"][idx], days),
+                    "conflict": _ratio(t["conflict"][idx], days),
+                    "breakups_per_year": _ratio(self.ended[idx], couple_years),
+                    "pursue_withdraw": _pooled_r(t, idx),
+                }
+            )
+        return rows
+
+    def singles(self) -> list[dict[str, Any]]:
+        """Loneliness (mean daily unmet need while single) by style at the start."""
+        rows = []
+        for code, name in enumerate(ADULT_CATEGORIES):
+            mine = self.style_start == code
+            days = float(self.single_days[mine].sum(dtype=np.float64))
+            rows.append(
+                {
+                    "style": name,
+                    "people": int(mine.sum()),
+                    "share_single_at_end": _ratio(float((self.partner[mine] < 0).sum()), float(mine.sum())),
+                    "single_years": days / (DAYS_PER_WEEK * WEEKS_PER_YEAR),
+                    "loneliness": _ratio(float(self.lonely[mine].sum(dtype=np.float64)), days),
+                }
+            )
+        return rows
+
+    def stability(self) -> dict[str, float]:
+        """Stability of the working models: start-end correlation of each dimension, and
+        the share of the insecure at the start who are secure at the end."""
+        insecure = self.style_start != SECURE_ADULT
+        return {
+            "anxiety_r": pearson(self.start.anxiety, self.end.anxiety),
+            "avoidance_r": pearson(self.start.avoidance, self.end.avoidance),
+            "insecure_to_secure": _ratio(float((self.style_end[insecure] == SECURE_ADULT).sum()), insecure.sum()),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "years": self.years,
+            "seed": self.seed,
+            "mechanisms_off": list(self.mechanisms.switched_off()),
+            "pairings": self.pairings(),
+            "by_pairing": self.by_pairing(),
+            "singles": self.singles(),
+            "stability": self.stability(),
+        }
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return float(num) / float(den) if den > 0 else None
+
+
+def _pooled_r(t: dict[str, F64], idx: int) -> float | None:
+    n = t["pw_n"][idx]
+    if n < 3:
+        return None
+    mx, my = t["pw_x"][idx] / n, t["pw_y"][idx] / n
+    vx = t["pw_xx"][idx] / n - mx * mx
+    vy = t["pw_yy"][idx] / n - my * my
+    if vx <= 0 or vy <= 0:
+        return None
+    return float((t["pw_xy"][idx] / n - mx * my) / np.sqrt(vx * vy))
+
+
+def live(
+    population: Population,
+    *,
+    years: float,
+    seed: int,
+    params: AdultParams | None = None,
+    mechanisms: Mechanisms | None = None,
+    readout: AdultReadout | None = None,
+    chunk_size: int = 8 * BLOCK,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> AdultLife:
+    """Adult life for ``years``: the daily dyad and the weekly partner market (C6-C24, C31).
+
+    People meet partners inside their community (consecutive blocks of 4096 people), so
+    ``chunk_size`` and ``workers`` change speed, never results.
+    """
+    years = check_value("years", years, 1 / WEEKS_PER_YEAR, MAX_YEARS)
+    seed = check_seed(seed)
+    chunk, workers = check_workers(chunk_size, workers)
+    spec = _LifeSpec(
+        seed=seed,
+        weeks=max(1, round(years * WEEKS_PER_YEAR)),
+        params=params or AdultParams(),
+        mechanisms=mechanisms or Mechanisms(),
+        readout=readout or ADULT_READOUT,
+    )
+    parts = map_blocks(
+        functools.partial(_run_blocks, spec, population),
+        population.n,
+        chunk_size=chunk,
+        workers=workers,
+        progress=progress,
+    )
+    comms = [c for part in parts for c in part]
+    return AdultLife(
+        years=years,
+        seed=seed,
+        mechanisms=spec.mechanisms,
+        start=population,
+        end=Population.concat([c.population for c in comms]),
+        style_start=np.concatenate([c.style_start for c in comms]),
+        partner=np.concatenate([c.partner for c in comms]),
+        pairing=np.concatenate([c.pairing for c in comms]),
+        totals={k: np.sum([c.totals[k] for c in comms], axis=0) for k in _PAIR_SUMS},
+        started=np.sum([c.started for c in comms], axis=0),
+        ended=np.sum([c.ended for c in comms], axis=0),
+        single_days=np.concatenate([c.single_days for c in comms]),
+        lonely=np.concatenate([c.lonely for c in comms]),
+        breakups=np.concatenate([c.breakups for c in comms]),
+        readout=spec.readout,
+    )
+
+
+TRACE_FIELDS = (
+    "stressor",
+    "felt",
+    "expressed",
+    "bid",
+    "approached",
+    "approach_drive",
+    "fear_drive",
+    "withdrawal",
+    "response_given",
+    "response",
+    "perceived",
+    "distress",
+    "conflict",
+    "trust",
+    "satisfaction",
+    "self_worth",
+    "other_availability",
+    "other_danger",
+    "anxiety",
+    "avoidance",
+)
+
+
+def simulate_couples(
+    a: Population,
+    b: Population,
+    *,
+    days: int,
+    seed: int,
+    params: AdultParams | None = None,
+    mechanisms: Mechanisms | None = None,
+    readout: AdultReadout | None = None,
+) -> dict[str, NDArray[Any]]:
+    """Fixed couples (``a[i]`` with ``b[i]``) day by day, with every day recorded.
+
+    Returns arrays of shape (days, 2, couples) per field of :data:`TRACE_FIELDS` (axis 1:
+    partner a, partner b). Beliefs and dimensions are revised weekly, as in :func:`live`.
+    """
+    if a.n != b.n:
+        raise ValueError(f"the two partner populations differ in size: {a.n} and {b.n}")
+    days = int(check_value("days", days, 1, 365 * 50, integer=True))
+    seed = check_seed(seed)
+    p, mech, r = params or AdultParams(), mechanisms or Mechanisms(), readout or ADULT_READOUT
+    k = a.n
+    s = _Adults.of(Population.concat([a, b]))
+    s.partner = np.concatenate([np.arange(k, 2 * k), np.arange(k)]).astype(np.intp)
+    s.paired[:] = 1
+    derive_strategy(s, p, mech, r)
+    s.satisfaction = (s.trust * s.importance).astype(DTYPE)
+    g = block_generator(seed, COUPLES_STREAM, 0)
+    buf = np.empty((N_DAILY, 2 * k), dtype=DTYPE)
+    trace = {f: np.empty((days, 2 * k), dtype=bool if f == "approached" else DTYPE) for f in TRACE_FIELDS}
+    for t in range(days):
+        g.random(out=buf, dtype=DTYPE)
+        today = day(s, buf, p)
+        anx, avo = s.dimensions(r)
+        row = {
+            **{f: getattr(today, f) for f in TRACE_FIELDS if hasattr(today, f)},
+            "trust": s.trust,
+            "satisfaction": s.satisfaction,
+            "self_worth": s.W_a / (s.W_a + s.W_b),
+            "other_availability": s.other_availability(),
+            "other_danger": s.other_danger(),
+            "anxiety": anx,
+            "avoidance": avo,
+        }
+        for f in TRACE_FIELDS:
+            trace[f][t] = row[f]
+        if (t + 1) % DAYS_PER_WEEK == 0:
+            update_model(s, p)
+            derive_strategy(s, p, mech, r)
+    return {f: v.reshape(days, 2, k) for f, v in trace.items()}
