@@ -281,6 +281,9 @@ class _Adults:
         return anx, avo
 
 
+SECURE_THRESHOLD = 0.2
+"""Activation threshold of secure-base behaviour (the newborn's, FormationParams.initial_threshold)."""
+
 _DIM_LOW, _DIM_SPAN = 3.0, 2.5
 """Dimension scores mapped to strategy strength 0-1: 3 (low) to 5.5 (clearly high)."""
 
@@ -342,7 +345,9 @@ def derive_strategy(s: _Adults, p: AdultParams, m: Mechanisms, r: AdultReadout) 
         p.responsiveness + p.responsiveness_trust * (a - 0.5) - p.responsiveness_deactivation * s.deact, 0, 1
     ).astype(DTYPE)
     s.tolerance = (p.tolerance * (1 - hidden)).astype(DTYPE)
-    s.expect_offset = (-p.rejection_sensitivity * s.hyper).astype(DTYPE)
+    # what the model expects of a partner: half the general model (the IWM, projected onto
+    # this partner), half what this partner has shown; the hypervigilant add rejection (C7)
+    s.expect_offset = (0.5 * a - p.rejection_sensitivity * s.hyper).astype(DTYPE)
     s.pull = (p.perception_bias * (1 - s.awareness) * m.projection).astype(DTYPE)
     s.recovery = np.clip(
         p.recovery_floor + p.recovery * s.regulation + p.deactivating_recovery * hidden, 0, 1
@@ -427,7 +432,8 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     received += p.network_support
     # 5. perception through the model (C7, C21): an ambiguous response is pulled toward
     # what one expects of this partner
-    expected = s.trust + s.expect_offset
+    expected = s.trust * np.float32(0.5)
+    expected += s.expect_offset
     expected -= received
     pull = np.minimum(received, 1 - received)
     pull *= 2 * s.pull
@@ -502,7 +508,7 @@ def update_model(s: _Adults, p: AdultParams) -> None:
     """A week's perceived evidence revises the working model, at adult plasticity (C21, C30).
 
     Beliefs take in what was *perceived* (C21); the strategy moves toward secure-base
-    behaviour when shown need was met better than expected and entrenches when it was not.
+    behaviour when shown need was met better than the model expected.
     """
     k = s.plasticity * p.evidence_rate
     seen, unseen = s.ev_seen * k, (s.ev_shown - s.ev_seen) * k
@@ -516,12 +522,14 @@ def update_model(s: _Adults, p: AdultParams) -> None:
     # strategy revision: surprise = how much better shown need was met than expected (C30)
     met = np.where(s.ev_shown > 0, s.ev_seen / np.maximum(s.ev_shown, 1e-6), s.trust)
     surprise = (met - s.A_a / (s.A_a + s.A_b)) * np.minimum(s.ev_shown, 1)
-    step = (p.strategy_rate * s.plasticity * surprise).astype(DTYPE)
-    better, worse = np.maximum(step, 0), np.maximum(-step, 0)
-    s.suppression += worse * s.suppression * (1 - s.suppression) - better * s.suppression
-    s.signalling += worse * (s.signalling - 1) * (3 - s.signalling) / 2 - better * (s.signalling - 1)
-    np.clip(s.suppression, 0, 1, out=s.suppression)
-    np.clip(s.signalling, 1, 3, out=s.signalling)
+    better = np.maximum(p.strategy_rate * s.plasticity * surprise, 0).astype(DTYPE)
+    # secure-base behaviour is learned where it pays; a strategy that fails is kept, not
+    # sharpened (insecurity grows through the beliefs instead)
+    s.suppression -= better * s.suppression
+    s.signalling -= better * (s.signalling - 1)
+    # deactivation eases when relying pays: the threshold falls toward the newborn's (C30);
+    # self-reliance (C14) stays, as it props up the self-model until worth is earned
+    s.threshold += better * (SECURE_THRESHOLD - s.threshold)
     s.age += np.float32(1 / WEEKS_PER_YEAR)
     s.ev_shown[:] = 0
     s.ev_seen[:] = 0

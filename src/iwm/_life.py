@@ -334,9 +334,12 @@ class AdultLife:
         """Stability of the working models: start-end correlation of each dimension, and
         the share of the insecure at the start who are secure at the end."""
         insecure = self.style_start != SECURE_ADULT
+        anx0, anx1, avo0, avo1 = self.start.anxiety, self.end.anxiety, self.start.avoidance, self.end.avoidance
         return {
-            "anxiety_r": pearson(self.start.anxiety, self.end.anxiety),
-            "avoidance_r": pearson(self.start.avoidance, self.end.avoidance),
+            "anxiety_r": pearson(anx0, anx1),
+            "avoidance_r": pearson(avo0, avo1),
+            "anxiety_change": float(np.mean(np.abs(anx1 - anx0), dtype=np.float64)),
+            "avoidance_change": float(np.mean(np.abs(avo1 - avo0), dtype=np.float64)),
             "insecure_to_secure": _ratio(float((self.style_end[insecure] == SECURE_ADULT).sum()), insecure.sum()),
         }
 
@@ -496,3 +499,40 @@ def simulate_couples(
             update_model(s, p)
             derive_strategy(s, p, mech, r)
     return {f: v.reshape(days, 2, k) for f, v in trace.items()}
+
+
+def ablate(
+    population: Population,
+    *,
+    years: float,
+    seed: int,
+    params: AdultParams | None = None,
+    readout: AdultReadout | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """The same population and seed with each perpetuation mechanism (C21-C24) off in turn.
+
+    Conditions: ``all on``, ``no <mechanism>`` for each of :class:`Mechanisms`, and
+    ``all off``. Each row holds the condition, the mechanisms switched off and
+    :meth:`AdultLife.stability`: start-end correlation of anxiety and of avoidance, and the
+    share of the insecure at the start who are secure at the end.
+    """
+    on = Mechanisms()
+    conditions = [("all on", on)]
+    conditions += [(f"no {name.replace('_', ' ')}", on.without(name)) for name in on.names()]
+    conditions.append(("all off", Mechanisms.none()))
+    rows = []
+    for label, mech in conditions:
+        life = live(
+            population,
+            years=years,
+            seed=seed,
+            params=params,
+            mechanisms=mech,
+            readout=readout,
+            workers=workers,
+            progress=progress,
+        )
+        rows.append({"condition": label, "off": list(mech.switched_off()), **life.stability()})
+    return rows

@@ -60,7 +60,7 @@ def infant_behaviour(
     seeking = np.where(felt > threshold, gain * felt, 0)
     avoid = np.clip(1 - seeking / felt, 0, 1)
     resist = np.clip(gain - 1, 0, None) + r.unsettled_weight * np.clip(0.5 - availability, 0, None)
-    disorg = danger * (0.5 + 0.5 * availability)
+    disorg = disorganization(availability, danger)
     s = r.observation_noise
     return {
         "proximity_seeking": (seeking + s * noise[0]).astype(DTYPE),
@@ -100,6 +100,9 @@ class AdultReadout(Params):
     avoidance_reliance: float = bounded(0.8, 0, 10, "avoidance per unit of self-reliance (C14)")
     avoidance_danger: float = bounded(0.8, 0, 10, "avoidance per unit of other-danger (C16)")
     cut: float = bounded(4.0, 1, 7, "category cut on both dimensions (scale midpoint)")
+    unresolved_cut: float = bounded(
+        0.1, 0, 1, "fear of the needed other (as in the infant D score) above which an adult is unresolved"
+    )
 
 
 ADULT_READOUT = AdultReadout()
@@ -174,3 +177,39 @@ def relationship_value(availability: F, self_worth: F, danger: F) -> F:
     """C3: V = E[A] - (1 - E[A]) x (0.5 + (1 - W)) - E[D]."""
     hurt = 0.5 + (1 - self_worth)
     return (availability - (1 - availability) * hurt - danger).astype(DTYPE)
+
+
+AAI_CATEGORIES = ("secure", "dismissing", "preoccupied")
+"""Organized Adult Attachment Interview classes (Main, Kaplan & Cassidy 1985); an unresolved
+state of mind is coded on top of them (Main & Hesse 1990)."""
+SELF_REPORT_CATEGORIES = ("secure", "avoidant", "anxious")
+"""Hazan & Shaver's (1987) three prototypes, the forced choice of Mickelson et al. 1997."""
+
+
+def organized_category(anx: NDArray[np.floating], avo: NDArray[np.floating], cut: float = 4.0) -> NDArray[np.int8]:
+    """Three organized classes (indices into AAI_CATEGORIES): secure when neither dimension is
+    high, else the dominant strategy (dismissing when avoidance exceeds the cut by at least as
+    much as anxiety does, else preoccupied)."""
+    secure = (anx <= cut) & (avo <= cut)
+    code = np.where(avo - cut >= anx - cut, 1, 2).astype(np.int8)
+    code[secure] = 0
+    return code
+
+
+def self_report_category(anx: NDArray[np.floating], avo: NDArray[np.floating], cut: float = 4.0) -> NDArray[np.int8]:
+    """Hazan-Shaver prototypes (indices into SELF_REPORT_CATEGORIES): secure, avoidant (high
+    avoidance, with or without anxiety: the prototype describes discomfort with closeness and
+    difficulty trusting, which fearful people endorse; Bartholomew & Horowitz 1991; Brennan,
+    Shaver & Tobey 1991), anxious (high anxiety only)."""
+    code = categorize(anx, avo, cut)
+    return np.select([code == 0, code == 1], [0, 2], 1).astype(np.int8)
+
+
+def disorganization(availability: F, danger: F) -> F:
+    """Fear of the figure one needs (C16): the score behind infant D and adult unresolved."""
+    return (danger * (0.5 + 0.5 * availability)).astype(DTYPE)
+
+
+def unresolved(pop: Population, r: AdultReadout = ADULT_READOUT) -> NDArray[np.bool_]:
+    """Unresolved state of mind (Main & Hesse 1990), coded on top of the organized class."""
+    return np.asarray(disorganization(pop.other_availability, pop.other_danger) > r.unresolved_cut)
