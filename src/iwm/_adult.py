@@ -38,7 +38,6 @@ on the seed and the block, never on how the population is split over workers.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -162,7 +161,9 @@ class AdultParams(Params):
     devaluation: float = bounded(0.6, 0, 1, "share of relationship value discounted by self-reliance (C14)")
     commitment_rate: float = bounded(0.03, 0, 1, "weekly commitment growth at full satisfaction")
     commitment_cap: float = bounded(0.6, 0, 1, "commitment ceiling lost per unit of deactivation (C13)")
-    milestone_exit: float = bounded(0.5, 0, 1, "chance per unit of deactivation to leave at an intimacy milestone (C13)")
+    milestone_exit: float = bounded(
+        0.5, 0, 1, "chance per unit of deactivation to leave at an intimacy milestone (C13)"
+    )
     breakup_base: float = bounded(0.002, 0, 1, "weekly chance of leaving a satisfying uncommitted relationship")
     breakup_dissatisfaction: float = bounded(0.04, 0, 1, "extra weekly chance of leaving per unit of dissatisfaction")
     satisfaction_reference: float = bounded(0.45, 0, 1, "satisfaction below which one considers leaving")
@@ -224,6 +225,11 @@ class _Adults:
     distancing: F
     importance: F
     trust_down: F
+    trust_extra_down: F
+    retention: F
+    # constant columns
+    zero: F
+    one: F
     # a week's evidence
     ev_shown: F
     ev_seen: F
@@ -256,6 +262,8 @@ class _Adults:
             ev_seen=zeros(),
             ev_hostile=zeros(),
             ev_rejected=zeros(),
+            zero=zeros(),
+            one=np.ones(m, DTYPE),
         )
 
     @property
@@ -320,6 +328,8 @@ _WEEKLY = (
     "distancing",
     "importance",
     "trust_down",
+    "trust_extra_down",
+    "retention",
 )
 
 
@@ -349,12 +359,14 @@ def derive_strategy(s: _Adults, p: AdultParams, m: Mechanisms, r: AdultReadout) 
     # this partner), half what this partner has shown; the hypervigilant add rejection (C7)
     s.expect_offset = (0.5 * a - p.rejection_sensitivity * s.hyper).astype(DTYPE)
     s.pull = (p.perception_bias * (1 - s.awareness) * m.projection).astype(DTYPE)
-    s.recovery = np.clip(
-        p.recovery_floor + p.recovery * s.regulation + p.deactivating_recovery * hidden, 0, 1
-    ).astype(DTYPE)
+    s.recovery = np.clip(p.recovery_floor + p.recovery * s.regulation + p.deactivating_recovery * hidden, 0, 1).astype(
+        DTYPE
+    )
+    s.retention = (1 - s.recovery).astype(DTYPE)
     s.volatility = (p.volatility * d).astype(DTYPE)
     s.distancing = (p.distancing * s.suppression * m.defensive_behaviours).astype(DTYPE)
     s.trust_down = (p.trust_up * (1 + p.distrust + p.distrust_danger * d)).astype(DTYPE)
+    s.trust_extra_down = (s.trust_down - p.trust_up).astype(DTYPE)
     s.importance = np.clip(1 - p.devaluation * s.self_reliance, 0, 1).astype(DTYPE)
 
 
@@ -381,9 +393,12 @@ class Day:
 def day(s: _Adults, u: F, p: AdultParams) -> Day:
     """One day for every person of the community; updates ``s`` in place.
 
-    ``u`` holds :data:`N_DAILY` uniform draws per person (leading axis).
+    ``u`` holds :data:`N_DAILY` uniform draws per person (leading axis). Bounds are taken
+    against the constant columns ``s.zero`` and ``s.one``: NumPy's minimum and maximum are
+    vectorized for two arrays but about three times slower against a scalar.
     """
-    partner, paired = s.partner, s.paired
+    partner, paired, zero, one = s.partner, s.paired, s.zero, s.one
+    mn, mx = np.minimum, np.maximum
     # 1. a stressor, appraised through the model (C6), on top of unresolved distress
     stressor = u[0] * u[0]
     stressor *= p.stress_scale
@@ -393,39 +408,44 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     fear = s.distress * p.dissociation
     fear += felt
     fear *= s.fear_gain
-    conflict_noise = np.sqrt(felt * fear)
-    conflict_noise *= (u[1] - 0.5) * (2 * np.sqrt(3) * p.conflict_noise)
-    approached = felt + conflict_noise > fear
+    conflict_noise = felt * fear
+    np.sqrt(conflict_noise, out=conflict_noise)
+    conflict_noise *= u[1] - 0.5
+    conflict_noise *= 2 * np.sqrt(3) * p.conflict_noise
+    conflict_noise += felt
+    approached = conflict_noise > fear
     # 3. the bid: shown share (C11), amplified (C6), plus protest after absence (C8)
     expressed = felt * s.gain
-    protest = s.protest_gain * s.absent
-    protest *= felt
-    bid = expressed + protest
+    bid = s.protest_gain * s.absent
+    bid *= felt
+    bid += expressed
     bid *= approached & (felt > s.threshold_eff)
     # withdrawal: distance kept (C12) and a day's retreat when fear won (C17, C19)
-    withdrawal = np.minimum(fear, 1)
+    withdrawal = mn(fear, one)
     withdrawal *= ~approached
     withdrawal *= p.withdraw_step
     withdrawal += s.distance
     away = u[2] < p.away_rate
-    np.minimum(withdrawal, 1, out=withdrawal)
     # 4. responses (C10): from one's own model and state, minus overwhelm by the partner's bid
     partner_bid = bid.take(partner)
     partner_bid *= paired
     overwhelmed = partner_bid - s.tolerance
-    np.maximum(overwhelmed, 0, out=overwhelmed)
+    mx(overwhelmed, zero, out=overwhelmed)
     overwhelmed *= p.overwhelm
-    given = np.minimum(s.distress, 1)
+    given = mn(s.distress, one)
     given *= -p.responsiveness_distress
     given += s.responsiveness
     given -= overwhelmed
+    mn(withdrawal, one, out=withdrawal)
     given -= withdrawal
-    given += (u[3] - 0.5) * p.response_noise
-    np.clip(given, 0, 1, out=given)
+    noise = u[3] - 0.5
+    noise *= p.response_noise
+    given += noise
+    mx(mn(given, one, out=given), zero, out=given)
     # a day away: not there for the partner, for reasons of one's own; others stand in
     given[away] = p.network_support
     withdrawal += away
-    np.minimum(withdrawal, 1, out=withdrawal)
+    mn(withdrawal, one, out=withdrawal)
     received = given.take(partner)
     received -= p.network_support
     received *= paired
@@ -435,55 +455,73 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     expected = s.trust * np.float32(0.5)
     expected += s.expect_offset
     expected -= received
-    pull = np.minimum(received, 1 - received)
-    pull *= 2 * s.pull
+    pull = one - received
+    mn(pull, received, out=pull)
+    pull *= s.pull
     expected *= pull
+    expected *= 2
     perceived = expected
     perceived += received
-    np.clip(perceived, 0, 1, out=perceived)
+    mx(mn(perceived, one, out=perceived), zero, out=perceived)
     # 6. distress (C9, C19): unmet shown need hurts; the frightened swing
-    shown = np.minimum(bid, 1)
-    unmet = shown * (1 - perceived)
-    s.distress *= 1 - s.recovery
-    s.distress += p.reactivity * (stressor + unmet)
-    s.distress += s.volatility * (u[4] - 0.5)
-    np.maximum(s.distress, 0, out=s.distress)
+    shown = mn(bid, one)
+    unmet = one - perceived
+    unmet *= shown
+    s.distress *= s.retention
+    hurt = stressor + unmet
+    hurt *= p.reactivity
+    s.distress += hurt
+    swing = u[4] - 0.5
+    swing *= s.volatility
+    s.distress += swing
+    mx(s.distress, zero, out=s.distress)
     # a partner's outburst frightens (evidence of danger), and is conflict for both
     hostile = s.distress.take(partner)
     hostile -= p.outburst
-    np.clip(hostile, 0, 1, out=hostile)
+    mx(mn(hostile, one, out=hostile), zero, out=hostile)
     hostile *= paired
     conflict = unmet * bid
-    np.minimum(conflict, 1, out=conflict)
+    mn(conflict, one, out=conflict)
     conflict += hostile
     # 7. evidence (C24: only shown need can be answered); trust slow up, fast down (C18)
+    met = shown * perceived
     s.ev_shown += shown
-    s.ev_seen += shown * perceived
-    s.ev_rejected += np.maximum(unmet - 0.5 * shown, 0)  # clearly unanswered: perceived below .5
+    s.ev_seen += met
+    rejected = shown * np.float32(-0.5)
+    rejected += unmet
+    s.ev_rejected += mx(rejected, zero, out=rejected)  # clearly unanswered: perceived below .5
     s.ev_hostile += hostile
     surprise = perceived - s.trust
-    rate = np.where(surprise > 0, np.float32(p.trust_up), s.trust_down)
+    rate = (surprise < 0) * s.trust_extra_down
+    rate += p.trust_up
     rate *= shown
     rate *= paired
-    s.trust += rate * surprise
+    rate *= surprise
+    s.trust += rate
     # the partner was away or withdrawn: tomorrow's protest (C8)
-    s.absent = withdrawal.take(partner) * paired
+    s.absent = withdrawal.take(partner)
+    s.absent *= paired
     # 8. closeness invites distance for the deactivating (C12); being overwhelmed too (C10)
-    closeness = shown * perceived
-    closeness += np.minimum(partner_bid, 1) * given
+    closeness = mn(partner_bid, one)
+    closeness *= given
+    closeness += met
     closeness += overwhelmed
+    closeness *= s.distancing
     s.distance *= 1 - p.distance_decay
-    s.distance += s.distancing * closeness
-    np.minimum(s.distance, 1, out=s.distance)
+    s.distance += closeness
+    mn(s.distance, one, out=s.distance)
     # satisfaction (C31), discounted by idealized independence (C14)
-    rating = perceived * shown + s.trust * (1 - shown)
+    rating = one - shown
+    rating *= s.trust
+    rating += met
     rating -= p.conflict_cost * conflict
     rating *= s.importance
     rating -= s.satisfaction
-    s.satisfaction += p.satisfaction_rate * rating
+    rating *= p.satisfaction_rate
+    s.satisfaction += rating
     # loneliness: need felt and not met, hidden or unanswered (C24)
-    lonely = felt - shown * perceived
-    np.maximum(lonely, 0, out=lonely)
+    lonely = felt - met
+    mx(lonely, zero, out=lonely)
     s.partner_bid = partner_bid
     s.approached = approached
     return Day(
@@ -555,4 +593,3 @@ def attraction(chooser: NDArray[np.intp], candidate: NDArray[np.intp], s: _Adult
 def openness(s: _Adults, p: AdultParams) -> F:
     """Weekly chance of being open to someone met: less for the deactivating (C13)."""
     return (p.dating_rate * (1 - p.dating_deactivation * s.deact)).astype(DTYPE)
-

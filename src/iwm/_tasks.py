@@ -35,28 +35,35 @@ def block_tasks(n: int, chunk_size: int) -> list[range]:
 
 
 def map_blocks(
-    task: Callable[[range], R],
+    task: Callable[..., R],
     n: int,
     *,
     chunk_size: int,
     workers: int,
     progress: Progress | None = None,
+    data: Callable[[range], object] | None = None,
 ) -> list[R]:
-    """``task(blocks)`` for every task of :func:`block_tasks`, in block order.
+    """``task(blocks)``, or ``task(blocks, data(blocks))``, for every task of
+    :func:`block_tasks`, in block order.
 
-    ``task`` must be picklable when ``workers > 1`` (a module-level function or a
+    ``data`` cuts out what one task needs (its people), so that a worker process is sent
+    only that. ``task`` must be picklable when ``workers > 1`` (a module-level function or a
     :func:`functools.partial` of one).
     """
     tasks = block_tasks(n, chunk_size)
     results: list[R] = []
+
+    def args(blocks: range) -> tuple[object, ...]:
+        return (blocks,) if data is None else (blocks, data(blocks))
+
     if workers == 1 or len(tasks) == 1:
         for blocks in tasks:
-            results.append(task(blocks))
+            results.append(task(*args(blocks)))
             if progress:
                 progress(min(n, blocks.stop * BLOCK), n)
         return results
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-        futures = [pool.submit(task, blocks) for blocks in tasks]
+        futures = [pool.submit(task, *args(blocks)) for blocks in tasks]
         for blocks, fut in zip(tasks, futures, strict=True):
             results.append(fut.result())
             if progress:
