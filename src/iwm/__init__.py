@@ -1,11 +1,13 @@
 """iwm: internal working models of attachment, simulated.
 
 A population is columns of arrays (:class:`Population`); childhood formation from
-caregiving is :func:`develop`, the one entry point for making people. A research and
-teaching model, never a clinical diagnosis of a real person.
+caregiving is :func:`develop`, the one entry point for making people, and :func:`live` takes
+them through adult relationships. A research and teaching model, never a clinical diagnosis
+of a real person.
 """
 
-from iwm._calibration import FORMATION_TARGETS, Target, TargetResult, check_formation
+from iwm._adult import PAIRINGS, AdultParams, Mechanisms
+from iwm._calibration import ADULT_TARGETS, FORMATION_TARGETS, Target, TargetResult, check_adult, check_formation
 from iwm._caregiving import (
     MIXES,
     PROFILES,
@@ -21,28 +23,43 @@ from iwm._caregiving import (
 from iwm._develop import Development, Generation, develop
 from iwm._errors import InputError, IwmError, ParameterError
 from iwm._formation import FormationParams
+from iwm._life import TRACE_FIELDS, AdultLife, ablate, dyad, live, pursue_withdraw_index, simulate_couples
+from iwm._people import STYLES, person, reference_population
 from iwm._perception import perceive
 from iwm._placement import Placement, place
 from iwm._population import Population
 from iwm._readout import (
+    AAI_CATEGORIES,
     ADULT_CATEGORIES,
     INFANT_CLASSES,
+    SELF_REPORT_CATEGORIES,
     AdultReadout,
     InfantReadout,
     adult_category,
     anxiety,
     avoidance,
     categorize,
+    organized_category,
+    self_report_category,
+    unresolved,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AAI_CATEGORIES",
     "ADULT_CATEGORIES",
+    "ADULT_TARGETS",
     "FORMATION_TARGETS",
     "INFANT_CLASSES",
     "MIXES",
+    "PAIRINGS",
     "PROFILES",
+    "SELF_REPORT_CATEGORIES",
+    "STYLES",
+    "TRACE_FIELDS",
+    "AdultLife",
+    "AdultParams",
     "AdultReadout",
     "CaregiverProfile",
     "Caregivers",
@@ -53,6 +70,7 @@ __all__ = [
     "InfantReadout",
     "InputError",
     "IwmError",
+    "Mechanisms",
     "ParameterError",
     "Placement",
     "Population",
@@ -60,16 +78,27 @@ __all__ = [
     "TargetResult",
     "TransmissionParams",
     "__version__",
+    "ablate",
     "adult_category",
     "anxiety",
     "avoidance",
     "caregiving_from_parents",
     "categorize",
+    "check_adult",
     "check_formation",
     "develop",
     "draw_caregivers",
+    "dyad",
+    "live",
     "load_mix",
+    "organized_category",
     "perceive",
+    "person",
     "place",
+    "pursue_withdraw_index",
+    "reference_population",
     "resolve_mix",
+    "self_report_category",
+    "simulate_couples",
+    "unresolved",
 ]

@@ -154,7 +154,7 @@ class AdultParams(Params):
     evidence_rate: float = bounded(0.3, 0, 5, "Beta evidence per unit of shown need, at full plasticity (C30)")
     danger_rate: float = bounded(0.5, 0, 5, "danger evidence per frightening outburst, at full plasticity")
     danger_safety_weight: float = bounded(0.05, 0, 1, "evidence of safety per calm day")
-    strategy_rate: float = bounded(0.5, 0, 5, "weekly strategy revision per unit of surprise (C30)")
+    strategy_rate: float = bounded(0.25, 0, 5, "weekly strategy revision per unit of surprise (C30)")
     # outcomes (C13, C14, C31)
     satisfaction_rate: float = bounded(0.05, 0, 1, "daily rate at which satisfaction follows experience")
     conflict_cost: float = bounded(0.5, 0, 5, "satisfaction lost per unit of conflict")

@@ -2,8 +2,8 @@
 
 Each target is a published figure with its source, the model quantity compared with it and
 a tolerance: a proportion within 8 percentage points, a ratio within 25%, a correlation (or
-kappa) within .10. Targets T3 and T4 concern adults after the start of adult life and are
-checked where adult relationships are modelled.
+kappa) within .10. Targets T3 and T4 concern adults after the start of adult life (formation
+to 18, then :data:`ADULT_YEARS` of relationships).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from typing import Any, Literal
+
+import numpy as np
 
 Kind = Literal["proportion", "ratio", "correlation", "ratio-at-least"]
 TOLERANCE: dict[Kind, float] = {"proportion": 0.08, "ratio": 0.25, "correlation": 0.10, "ratio-at-least": 0.25}
@@ -136,3 +138,50 @@ def check_formation(
         trans["sensitivity_security_r"],
     ]
     return [TargetResult(target=t, value=v) for t, v in zip(FORMATION_TARGETS, values, strict=True)]
+
+
+T3_SOURCE = "Bakermans-Kranenburg & van IJzendoorn 2009 (Attach Hum Dev 11:223; 10,000+ AAIs); MODEL.md T3"
+T4_SOURCE = "Mickelson, Kessler & Shaver 1997 (J Pers Soc Psychol 73:1092; N = 8,080); MODEL.md T4"
+ADULT_YEARS = 5.0
+"""Adult targets are read at 23: formation to 18, then five years of adult relationships."""
+
+ADULT_TARGETS: tuple[Target, ...] = (
+    Target(id="T3", quantity="adult (AAI) secure share", target=0.58, kind="proportion", source=T3_SOURCE),
+    Target(id="T3", quantity="adult (AAI) dismissing share", target=0.23, kind="proportion", source=T3_SOURCE),
+    Target(id="T3", quantity="adult (AAI) preoccupied share", target=0.19, kind="proportion", source=T3_SOURCE),
+    Target(id="T3", quantity="adult (AAI) unresolved share", target=0.18, kind="proportion", source=T3_SOURCE),
+    Target(id="T4", quantity="adult self-report secure share", target=0.59, kind="proportion", source=T4_SOURCE),
+    Target(id="T4", quantity="adult self-report avoidant share", target=0.25, kind="proportion", source=T4_SOURCE),
+    Target(id="T4", quantity="adult self-report anxious share", target=0.11, kind="proportion", source=T4_SOURCE),
+)
+
+
+def adult_values(population: Any) -> list[float]:
+    """The T3 and T4 quantities of a population, in the order of ADULT_TARGETS."""
+    from iwm._readout import organized_category, self_report_category, unresolved
+
+    anx, avo = population.anxiety, population.avoidance
+    organized = np.bincount(organized_category(anx, avo), minlength=3) / population.n
+    report = np.bincount(self_report_category(anx, avo), minlength=3) / population.n
+    return [*map(float, organized), float(unresolved(population).mean()), *map(float, report)]
+
+
+def check_adult(
+    *,
+    n: int = 100_000,
+    seed: int = 2024,
+    years: float = ADULT_YEARS,
+    workers: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> list[TargetResult]:
+    """Run the adult targets T3 and T4: low-risk formation, then ``years`` of adult life."""
+    from iwm._develop import develop
+    from iwm._life import live
+
+    if progress:
+        progress("formation")
+    formed = develop("low-risk", n=n, seed=seed, workers=workers).population
+    if progress:
+        progress("adult life")
+    adults = live(formed, years=years, seed=seed, workers=workers).end
+    return [TargetResult(target=t, value=v) for t, v in zip(ADULT_TARGETS, adult_values(adults), strict=True)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +37,9 @@ from iwm._readout import ADULT_CATEGORIES, ADULT_READOUT, SECURE_ADULT, AdultRea
 from iwm._rng import BLOCK, block_generator, check_seed
 from iwm._stats import pearson
 from iwm._tasks import Progress, check_workers, map_blocks
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 F = NDArray[np.float32]
 F64 = NDArray[np.float64]
@@ -576,3 +579,36 @@ def ablate(
         )
         rows.append({"condition": label, "off": list(mech.switched_off()), **life.stability()})
     return rows
+
+
+def pursue_withdraw_index(bid: NDArray[np.floating], withdrawal: NDArray[np.floating]) -> float | None:
+    """Cross-lagged correlation of one partner's bid on day t with the other's withdrawal on
+    day t+1 (C10, C15), over the leading (day) axis; pooled over any further axes."""
+    x = np.asarray(bid, np.float64)[:-1].ravel()
+    y = np.asarray(withdrawal, np.float64)[1:].ravel()
+    if x.size < 3 or x.std() == 0 or y.std() == 0:
+        return None
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def dyad(
+    a: Population,
+    b: Population,
+    *,
+    days: int,
+    seed: int,
+    params: AdultParams | None = None,
+    mechanisms: Mechanisms | None = None,
+) -> pd.DataFrame:
+    """One couple's day-by-day trace as a table: a ``day`` column and ``FIELD_a``/``FIELD_b``
+    for every field of :data:`TRACE_FIELDS` (``a`` and ``b`` hold one person each)."""
+    import pandas as pd
+
+    if a.n != 1 or b.n != 1:
+        raise ValueError(f"dyad() takes one person on each side; got {a.n} and {b.n}")
+    trace = simulate_couples(a, b, days=days, seed=seed, params=params, mechanisms=mechanisms)
+    cols: dict[str, Any] = {"day": np.arange(1, days + 1)}
+    for f in TRACE_FIELDS:
+        cols[f"{f}_a"] = trace[f][:, 0, 0]
+        cols[f"{f}_b"] = trace[f][:, 1, 0]
+    return pd.DataFrame(cols)

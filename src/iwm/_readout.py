@@ -85,7 +85,7 @@ class AdultReadout(Params):
 
     label = "adult read-out parameters"
 
-    anxiety_intercept: float = bounded(0.2, -5, 5, "anxiety logit at a neutral model")
+    anxiety_intercept: float = bounded(0.3, -5, 5, "anxiety logit at a neutral model")
     anxiety_self: float = bounded(4.0, 0, 20, "anxiety per unit of self-worth below .5 (C1)")
     anxiety_hyperactivation: float = bounded(1.28, 0, 10, "anxiety per unit of signalling above 1 (C6)")
     anxiety_vigilance: float = bounded(1.6, 0, 10, "anxiety per unit the activation threshold is below .3 (C6)")
