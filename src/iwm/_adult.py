@@ -76,8 +76,9 @@ class Mechanisms:
     * ``projection`` (C21): a response is perceived through the model, and beliefs update on
       the perceived, not the actual, event;
     * ``repetition_compulsion`` (C22): partners whose behaviour fits one's model feel right;
-    * ``defensive_behaviours`` (C23): protest (C8) and distancing (C12), which elicit the very
-      responses the model predicts;
+    * ``defensive_behaviours`` (C23): clinging and protest (amplified bids, C6, C8) and
+      distancing (C12), which elicit the very responses the model predicts: an overwhelmed
+      partner pulls back (C10), a kept-away partner cools;
     * ``vulnerability_avoidance`` (C24): need is hidden, so it cannot be met, and the model
       is spared the evidence that would revise it.
     """
@@ -130,6 +131,8 @@ class AdultParams(Params):
     responsiveness_deactivation: float = bounded(0.35, 0, 2, "responsiveness lost per unit of deactivation")
     responsiveness_distress: float = bounded(0.3, 0, 2, "responsiveness lost per unit of own distress")
     tolerance: float = bounded(1.2, 0, 5, "bid intensity a partner takes without feeling overwhelmed (C10)")
+    tolerance_deactivation: float = bounded(0.6, 0, 1, "share of tolerance lost by full deactivation (C10)")
+    cooling: float = bounded(0.3, 0, 2, "responsiveness lost per unit of the partner's distance yesterday (C23)")
     overwhelm: float = bounded(0.8, 0, 5, "responsiveness lost per unit of bid above tolerance (C10)")
     response_noise: float = bounded(0.2, 0, 2, "day-to-day variation of a response (uniform width)")
     network_support: float = bounded(0.75, 0, 1, "quality of the support single people get from others")
@@ -144,7 +147,7 @@ class AdultParams(Params):
     volatility: float = bounded(0.6, 0, 3, "distress swing per unit of other-danger (C19)")
     outburst: float = bounded(1.0, 0, 5, "distress above which a partner's upset frightens (C2 danger)")
     # distancing (C12)
-    distancing: float = bounded(0.5, 0, 3, "distance taken per unit of closeness and deactivation (C12)")
+    distancing: float = bounded(0.15, 0, 3, "distance taken per unit of closeness and deactivation (C12)")
     distance_decay: float = bounded(0.3, 0, 1, "share of distance that fades per day")
     withdraw_step: float = bounded(0.5, 0, 1, "distance on a day one chooses to withdraw (C17)")
     # updating (C18, C30)
@@ -333,6 +336,11 @@ _WEEKLY = (
 )
 
 
+def partner_importance(self_reliance: F, p: AdultParams) -> F:
+    """How much a partner matters (C14): idealized independence discounts relationship value."""
+    return np.clip(1 - p.devaluation * self_reliance, 0, 1).astype(DTYPE)
+
+
 def derive_strategy(s: _Adults, p: AdultParams, m: Mechanisms, r: AdultReadout) -> None:
     """Recompute what the current model implies for behaviour (once a week).
 
@@ -348,13 +356,17 @@ def derive_strategy(s: _Adults, p: AdultParams, m: Mechanisms, r: AdultReadout) 
     s.appraisal = (1 + p.vigilance * s.hyper).astype(DTYPE)
     s.fear_gain = (p.fear_weight * d).astype(DTYPE)
     hidden = s.suppression if m.vulnerability_avoidance else np.zeros_like(s.suppression)
-    s.gain = ((1 - hidden) * (s.signalling + p.amplification * s.hyper)).astype(DTYPE)
-    s.threshold_eff = s.threshold if m.vulnerability_avoidance else np.minimum(s.threshold, 0.3).astype(DTYPE)
+    # hyperactivation amplifies what is shown (C6): a defensive behaviour, like protest (C23)
+    amplified = s.signalling + p.amplification * s.hyper if m.defensive_behaviours else np.ones_like(s.hyper)
+    s.gain = ((1 - hidden) * amplified).astype(DTYPE)
+    # hypervigilance lowers the bar for activation (C6); hiding need raises it (C24)
+    threshold = s.threshold * (1 - s.hyper)
+    s.threshold_eff = (threshold if m.vulnerability_avoidance else np.minimum(threshold, 0.3)).astype(DTYPE)
     s.protest_gain = (p.protest * s.hyper * m.defensive_behaviours).astype(DTYPE)
     s.responsiveness = np.clip(
         p.responsiveness + p.responsiveness_trust * (a - 0.5) - p.responsiveness_deactivation * s.deact, 0, 1
     ).astype(DTYPE)
-    s.tolerance = (p.tolerance * (1 - hidden)).astype(DTYPE)
+    s.tolerance = (p.tolerance * (1 - p.tolerance_deactivation * hidden)).astype(DTYPE)
     # what the model expects of a partner: half the general model (the IWM, projected onto
     # this partner), half what this partner has shown; the hypervigilant add rejection (C7)
     s.expect_offset = (0.5 * a - p.rejection_sensitivity * s.hyper).astype(DTYPE)
@@ -367,7 +379,7 @@ def derive_strategy(s: _Adults, p: AdultParams, m: Mechanisms, r: AdultReadout) 
     s.distancing = (p.distancing * s.suppression * m.defensive_behaviours).astype(DTYPE)
     s.trust_down = (p.trust_up * (1 + p.distrust + p.distrust_danger * d)).astype(DTYPE)
     s.trust_extra_down = (s.trust_down - p.trust_up).astype(DTYPE)
-    s.importance = np.clip(1 - p.devaluation * s.self_reliance, 0, 1).astype(DTYPE)
+    s.importance = partner_importance(s.self_reliance, p)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
@@ -388,6 +400,8 @@ class Day:
     distress: F
     conflict: F
     loneliness: F
+    closeness: F
+    distance: F
 
 
 def day(s: _Adults, u: F, p: AdultParams) -> Day:
@@ -436,6 +450,8 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     given *= -p.responsiveness_distress
     given += s.responsiveness
     given -= overwhelmed
+    cooled = s.absent * p.cooling  # a partner who keeps away is met with less warmth (C23)
+    given -= cooled
     mn(withdrawal, one, out=withdrawal)
     given -= withdrawal
     noise = u[3] - 0.5
@@ -443,10 +459,11 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     given += noise
     mx(mn(given, one, out=given), zero, out=given)
     # a day away: not there for the partner, for reasons of one's own; others stand in
-    given[away] = p.network_support
+    offered = given.copy()
+    offered[away] = p.network_support
     withdrawal += away
     mn(withdrawal, one, out=withdrawal)
-    received = given.take(partner)
+    received = offered.take(partner)
     received -= p.network_support
     received *= paired
     received += p.network_support
@@ -506,9 +523,9 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     closeness *= given
     closeness += met
     closeness += overwhelmed
-    closeness *= s.distancing
+    distancing = closeness * s.distancing
     s.distance *= 1 - p.distance_decay
-    s.distance += closeness
+    s.distance += distancing
     mn(s.distance, one, out=s.distance)
     # satisfaction (C31), discounted by idealized independence (C14)
     rating = one - shown
@@ -539,6 +556,8 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
         distress=s.distress,
         conflict=conflict,
         loneliness=lonely,
+        closeness=closeness,
+        distance=s.distance,
     )
 
 

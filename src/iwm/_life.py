@@ -196,6 +196,8 @@ class _Group:
     single_days: F
     lonely: F
     breakups: NDArray[np.int32]
+    commitment: F
+    satisfaction: F
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -270,6 +272,8 @@ def _live_group(spec: _LifeSpec, pop: Population, first_block: int) -> _Group:
         single_days=led.single_days,
         lonely=led.lonely,
         breakups=led.breakups,
+        commitment=s.commitment,
+        satisfaction=np.where(s.paired > 0, s.satisfaction, np.nan).astype(DTYPE),
     )
 
 
@@ -301,8 +305,15 @@ class AdultLife:
     started: F64
     ended: F64
     single_days: F
+    """Days each person spent single."""
     lonely: F
+    """Each person's summed daily loneliness while single (unmet need, hidden or unanswered)."""
     breakups: NDArray[np.int32]
+    """Relationships each person saw end."""
+    commitment: F
+    """Commitment to the partner at the end (0 for single people; C13)."""
+    satisfaction: F
+    """Satisfaction with the partner at the end (NaN for single people; C31)."""
     readout: AdultReadout = ADULT_READOUT
 
     @property
@@ -372,9 +383,11 @@ class AdultLife:
             )
         return rows
 
-    def stability(self) -> dict[str, float]:
-        """Stability of the working models: start-end correlation of each dimension, and
-        the share of the insecure at the start who are secure at the end."""
+    def stability(self) -> dict[str, float | None]:
+        """Stability of the working models: start-end correlation of each dimension, mean
+        absolute change of each, the share of the insecure at the start who are secure at the
+        end, and the mean change of anxiety among the preoccupied and of avoidance among the
+        dismissing at the start (negative: revised toward security)."""
         insecure = self.style_start != SECURE_ADULT
         anx0, anx1, avo0, avo1 = self.start.anxiety, self.end.anxiety, self.start.avoidance, self.end.avoidance
         return {
@@ -383,6 +396,8 @@ class AdultLife:
             "anxiety_change": float(np.mean(np.abs(anx1 - anx0), dtype=np.float64)),
             "avoidance_change": float(np.mean(np.abs(avo1 - avo0), dtype=np.float64)),
             "insecure_to_secure": _ratio(float((self.style_end[insecure] == SECURE_ADULT).sum()), insecure.sum()),
+            "anxious_anxiety_change": _mean_where(anx1 - anx0, self.style_start == _PREOCCUPIED),
+            "avoidant_avoidance_change": _mean_where(avo1 - avo0, self.style_start == _DISMISSING),
         }
 
     def summary(self) -> dict[str, Any]:
@@ -396,6 +411,14 @@ class AdultLife:
             "singles": self.singles(),
             "stability": self.stability(),
         }
+
+
+_PREOCCUPIED = ADULT_CATEGORIES.index("preoccupied")
+_DISMISSING = ADULT_CATEGORIES.index("dismissing")
+
+
+def _mean_where(x: NDArray[np.floating], mask: NDArray[np.bool_]) -> float | None:
+    return float(np.mean(x[mask], dtype=np.float64)) if mask.any() else None
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -465,6 +488,8 @@ def live(
         single_days=np.concatenate([c.single_days for c in comms]),
         lonely=np.concatenate([c.lonely for c in comms]),
         breakups=np.concatenate([c.breakups for c in comms]),
+        commitment=np.concatenate([c.commitment for c in comms]),
+        satisfaction=np.concatenate([c.satisfaction for c in comms]),
         readout=spec.readout,
     )
 
@@ -478,6 +503,8 @@ TRACE_FIELDS = (
     "approach_drive",
     "fear_drive",
     "withdrawal",
+    "closeness",
+    "distance",
     "response_given",
     "response",
     "perceived",
