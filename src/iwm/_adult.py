@@ -509,12 +509,13 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     s.ev_rejected += mx(rejected, zero, out=rejected)  # clearly unanswered: perceived below .5
     s.ev_hostile += hostile
     surprise = perceived - s.trust
-    rate = (surprise < 0) * s.trust_extra_down
-    rate += p.trust_up
-    rate *= shown
-    rate *= paired
-    rate *= surprise
-    s.trust += rate
+    step = mn(surprise, zero)
+    step *= s.trust_extra_down  # bad news weighs more (C18)
+    surprise *= p.trust_up
+    step += surprise
+    step *= shown
+    step *= paired
+    s.trust += step
     # the partner was away or withdrawn: tomorrow's protest (C8)
     s.absent = withdrawal.take(partner)
     s.absent *= paired
