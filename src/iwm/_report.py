@@ -113,8 +113,12 @@ def adult_figure(runs: Sequence[Development]) -> str:
     )
 
 
-def render_html(title: str, intro: str, sections: list[tuple[str, str, str | None]], table: str = "") -> str:
-    """A self-contained page: ``sections`` are (heading, text, image data URI or None)."""
+Section = tuple[str, str, str | None] | tuple[str, str, str | None, str]
+"""(heading, text, image data URI or None[, trusted HTML such as a table, placed after it])."""
+
+
+def render_html(title: str, intro: str, sections: list[Section], table: str = "") -> str:
+    """A self-contained page of sections (see :data:`Section`)."""
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title>",
@@ -125,10 +129,11 @@ def render_html(title: str, intro: str, sections: list[tuple[str, str, str | Non
         f"<h1>{html.escape(title)}</h1><p>{html.escape(intro)}</p>",
         table,
     ]
-    for heading, text, image in sections:
+    for heading, text, image, *extra in sections:
         parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(text)}</p>")
         if image:
             parts.append(f"<img alt='{html.escape(heading)}' src='{image}'>")
+        parts.extend(extra)
     parts.append(
         "<p class='note'>iwm is a research and teaching model. Nothing here is a clinical "
         "assessment of any real person.</p></body></html>"
@@ -152,5 +157,70 @@ def summary_table(runs: Sequence[Development]) -> str:
             + "".join(f"<td>{c}</td>" for c in cells)
             + "</tr>"
         )
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def dyad_figure(frame: Any, title: str) -> Any:
+    """One couple's days (a table from :func:`iwm.dyad`) as four stacked panels: bids and
+    withdrawal (the pursue-withdraw cycle, C15), responses received and perceived (C7, C21),
+    distress (C9), trust and satisfaction (C18, C31). Returns a matplotlib figure."""
+    plt = _pyplot()
+    day = frame["day"].to_numpy()
+    fig, axes = plt.subplots(4, 1, figsize=(9, 9), sharex=True)
+    colours = {"a": _COLOURS[1], "b": _COLOURS[0]}
+    panels = [
+        ("bid intensity / withdrawal", [("bid", "-", "bid"), ("withdrawal", ":", "withdrawal")]),
+        ("response", [("response", "-", "received"), ("perceived", "--", "perceived")]),
+        ("distress", [("distress", "-", "distress")]),
+        ("trust / satisfaction", [("trust", "-", "trust in partner"), ("satisfaction", "--", "satisfaction")]),
+    ]
+    for ax, (ylabel, series) in zip(axes, panels, strict=True):
+        for who in ("a", "b"):
+            for field, style, label in series:
+                ax.plot(day, frame[f"{field}_{who}"], style, color=colours[who], lw=1, label=f"{who}: {label}")
+        ax.set_ylabel(ylabel)
+        ax.legend(frameon=False, fontsize=7, ncol=2, loc="upper right")
+    axes[-1].set_xlabel("day")
+    axes[0].set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def figure_uri(fig: Any) -> str:
+    """A matplotlib figure as an embeddable PNG data URI (the figure is closed)."""
+    uri = _figure_to_data_uri(fig)
+    _pyplot().close(fig)
+    return uri
+
+
+def adult_targets_figure(shares: dict[str, float], targets: dict[str, float], title: str) -> str:
+    """Model shares beside published ones (hatched)."""
+    labels = list(targets)
+    return _grouped_bars(title, "share of adults", labels, labels, [("model", shares)], ("published", targets))
+
+
+def pairing_table(pairings: list[dict[str, Any]], by_pairing: list[dict[str, Any]]) -> str:
+    """Couples by pairing: observed and random-expected counts, and outcomes (C15, C22, C31)."""
+    outcomes = {r["pairing"]: r for r in by_pairing}
+
+    def fmt(x: Any, spec: str) -> str:
+        return "-" if x is None else format(x, spec)
+
+    rows = [
+        "<table><tr><th>pairing</th><th>couples</th><th>expected</th><th>satisfaction</th>"
+        "<th>conflict</th><th>breakups / year</th><th>pursue-withdraw</th></tr>"
+    ]
+    for r in pairings:
+        o = outcomes[r["pairing"]]
+        cells = [
+            str(r["observed"]),
+            f"{r['expected']:.1f}",
+            fmt(o["satisfaction"], ".2f"),
+            fmt(o["conflict"], ".2f"),
+            fmt(o["breakups_per_year"], ".2f"),
+            fmt(o["pursue_withdraw"], ".2f"),
+        ]
+        rows.append(f"<tr><td>{html.escape(r['pairing'])}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     rows.append("</table>")
     return "".join(rows)
