@@ -25,6 +25,9 @@ def _register() -> None:
     from iwm.cli import _place
 
     _place.register(app)
+    from iwm.cli import _relationships
+
+    _relationships.register(app)
     try:  # measurement commands register when present
         from iwm.cli import _measure  # type: ignore[attr-defined,unused-ignore]
     except ImportError:  # pragma: no cover - only while that module is absent
