@@ -244,7 +244,17 @@ def register(app: typer.Typer) -> None:
                 raise InputError(str(plot), f"must end in .png; got {plot.suffix or 'no suffix'!r}")
             if plot.exists() and not force:
                 raise InputError(str(plot), "already exists; choose another path or pass --force to replace it")
-        frame = simulate_dyad(person(spec_a), person(spec_b), days=days, seed=seed, mechanisms=mechanisms)
+        people = {"a": person(spec_a), "b": person(spec_b)}
+        for side, spec in (("a", spec_a), ("b", spec_b)):
+            if isinstance(spec, tuple):  # scores the model cannot reach are placed as near as it can
+                got = (float(people[side].anxiety[0]), float(people[side].avoidance[0]))
+                if max(abs(got[0] - spec[0]), abs(got[1] - spec[1])) > 0.05:
+                    typer.echo(
+                        f"iwm: note: --{side} {spec[0]:g},{spec[1]:g} placed at the nearest state the model "
+                        f"produces: anxiety {got[0]:.2f}, avoidance {got[1]:.2f}",
+                        err=True,
+                    )
+        frame = simulate_dyad(people["a"], people["b"], days=days, seed=seed, mechanisms=mechanisms)
         inputs = {
             "a": a,
             "b": b,
