@@ -81,7 +81,8 @@ def _print_couples(summary: dict[str, Any]) -> None:
         pairs.add_row(r["pairing"], str(r["observed"]), f"{r['expected']:.1f}", _fmt(ratio))
     console.print(pairs)
     by = Table(title="Relationships by pairing (every couple-day of the run)")
-    for col in ("pairing", "formed", "couple-years", "satisfaction", "conflict", "breakups/year", "pursue-withdraw"):
+    by.caption = "formed: couples that formed; PW: pursue-withdraw index (bid on day t, partner's withdrawal on t+1)"
+    for col in ("pairing", "formed", "years", "satisfied", "conflict", "breakups/y", "PW"):
         by.add_column(col, justify="left" if col == "pairing" else "right")
     for r in summary["by_pairing"]:
         by.add_row(
@@ -121,22 +122,26 @@ def _print_ablation(result: dict[str, Any]) -> None:
         title=f"Perpetuation mechanisms off in turn ({result['caregiving']}: n={result['n']:,}, "
         f"{result['years']:g} years, seed={result['seed']})"
     )
+    table.caption = (
+        "r: start-end correlation; |d|: mean absolute change; ins->sec: insecure at the start, secure at the "
+        "end; pre d anx: mean anxiety change of the preoccupied; dis d avo: mean avoidance change of the dismissing"
+    )
     cols = [
         ("condition", "condition"),
-        ("r(anxiety)", "anxiety_r"),
-        ("r(avoidance)", "avoidance_r"),
-        ("|change| anxiety", "anxiety_change"),
-        ("|change| avoidance", "avoidance_change"),
-        ("insecure -> secure", "insecure_to_secure"),
-        ("anxious: anxiety change", "anxious_anxiety_change"),
-        ("avoidant: avoidance change", "avoidant_avoidance_change"),
+        ("r anx", "anxiety_r"),
+        ("r avo", "avoidance_r"),
+        ("|d| anx", "anxiety_change"),
+        ("|d| avo", "avoidance_change"),
+        ("ins->sec", "insecure_to_secure"),
+        ("pre d anx", "anxious_anxiety_change"),
+        ("dis d avo", "avoidant_avoidance_change"),
     ]
     for title, _ in cols:
         table.add_column(title, justify="left" if title == "condition" else "right")
     for row in result["conditions"]:
         cells = [row["condition"]]
         for _, key in cols[1:]:
-            cells.append(_fmt(row[key], ".1%" if key == "insecure_to_secure" else ".3f"))
+            cells.append(_fmt(row[key], ".1%" if key == "insecure_to_secure" else ".2f"))
         table.add_row(*cells)
     Console().print(table)
 
