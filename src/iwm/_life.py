@@ -31,6 +31,8 @@ from iwm._adult import (
     pairing_index,
     update_model,
 )
+from iwm._change import LifeEventParams, Therapy, _Memory, life_events, session
+from iwm._errors import ParameterError
 from iwm._params import check_value
 from iwm._population import DTYPE, Population
 from iwm._readout import ADULT_CATEGORIES, ADULT_READOUT, SECURE_ADULT, AdultReadout, adult_category
@@ -197,6 +199,8 @@ class _Group:
     breakups: NDArray[np.int32]
     commitment: F
     satisfaction: F
+    events: NDArray[np.int32]
+    snapshots: F
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -206,6 +210,9 @@ class _LifeSpec:
     params: AdultParams
     mechanisms: Mechanisms
     readout: AdultReadout
+    therapy: Therapy | None = None
+    events: LifeEventParams | None = None
+    snapshots: tuple[int, ...] = ()
 
 
 class _Draws:
@@ -234,9 +241,9 @@ once for 32768 people instead of 4096 (measured: about a third faster); communit
 interact, so this changes speed only."""
 
 
-def _live_group(spec: _LifeSpec, pop: Population, first_block: int) -> _Group:
+def _live_group(spec: _LifeSpec, pop: Population, clients: NDArray[np.bool_] | None, first_block: int) -> _Group:
     """Adult life of consecutive communities (blocks) starting at ``first_block``."""
-    p, mech = spec.params, spec.mechanisms
+    p, mech, therapy, events = spec.params, spec.mechanisms, spec.therapy, spec.events
     sizes = [min(BLOCK, pop.n - lo) for lo in range(0, pop.n, BLOCK)]
     bounds = np.concatenate([[0], np.cumsum(sizes)])
     communities = [
@@ -249,7 +256,13 @@ def _live_group(spec: _LifeSpec, pop: Population, first_block: int) -> _Group:
     style_start = s.style.copy()
     buf = np.empty((N_DAILY, s.n), dtype=DTYPE)
     draws = _Draws()
-    for _ in range(spec.weeks):
+    in_therapy = np.flatnonzero(clients) if therapy is not None and clients is not None else None
+    memory = _Memory.of(s) if in_therapy is not None else None
+    hits = np.zeros(s.n, np.int32)
+    snapshots = np.empty((len(spec.snapshots), 2, s.n), dtype=DTYPE)
+    for i in np.flatnonzero(np.asarray(spec.snapshots) == 0):
+        snapshots[i] = s.dimensions(spec.readout)
+    for week in range(spec.weeks):
         relationships_week(s, led, communities, p, mech)
         for _ in range(DAYS_PER_WEEK):
             for g, lo, hi in communities:
@@ -257,7 +270,17 @@ def _live_group(spec: _LifeSpec, pop: Population, first_block: int) -> _Group:
             yesterday = s.partner_bid
             led.record_day(s, day(s, buf, p), yesterday)
         update_model(s, p)
+        if events is not None:
+            u = np.concatenate([g.random((2, hi - lo), dtype=DTYPE) for g, lo, hi in communities], axis=1)
+            hits += life_events(s, u, events, memory)
+        if therapy is not None and in_therapy is not None and memory is not None and therapy.in_session(week):
+            if week == therapy.start_week:  # the pattern the client brings in, which stress can bring back
+                memory = _Memory.of(s)
+                memory.treated[in_therapy] = True
+            session(s, in_therapy, therapy.params, therapy.components)
         derive_strategy(s, p, mech, spec.readout)
+        for i in np.flatnonzero(np.asarray(spec.snapshots) == week + 1):
+            snapshots[i] = s.dimensions(spec.readout)
     led.flush(np.flatnonzero(s.paired > 0))
     partner = np.where(s.paired > 0, s.partner + first_block * BLOCK, NO_PAIR).astype(np.int64)
     return _Group(
@@ -273,16 +296,19 @@ def _live_group(spec: _LifeSpec, pop: Population, first_block: int) -> _Group:
         breakups=led.breakups,
         commitment=s.commitment,
         satisfaction=np.where(s.paired > 0, s.satisfaction, np.nan).astype(DTYPE),
+        events=hits,
+        snapshots=snapshots,
     )
 
 
-def _run_blocks(spec: _LifeSpec, blocks: range, pop: Population) -> list[_Group]:
-    """The communities of ``blocks``; ``pop`` holds exactly their people."""
+def _run_blocks(spec: _LifeSpec, blocks: range, people: tuple[Population, NDArray[np.bool_] | None]) -> list[_Group]:
+    """The communities of ``blocks``; ``people`` holds exactly their people (and who are clients)."""
+    pop, clients = people
     out = []
     for first in range(blocks.start, blocks.stop, INNER_COMMUNITIES):
         last = min(first + INNER_COMMUNITIES, blocks.stop)
-        lo = (first - blocks.start) * BLOCK
-        out.append(_live_group(spec, pop.take(slice(lo, lo + (last - first) * BLOCK)), first))
+        part = slice((first - blocks.start) * BLOCK, (last - blocks.start) * BLOCK)
+        out.append(_live_group(spec, pop.take(part), None if clients is None else clients[part], first))
     return out
 
 
@@ -313,6 +339,12 @@ class AdultLife:
     """Commitment to the partner at the end (0 for single people; C13)."""
     satisfaction: F
     """Satisfaction with the partner at the end (NaN for single people; C31)."""
+    events: NDArray[np.int32]
+    """Negative life events each person lived through (with ``events=``)."""
+    snapshot_years: tuple[float, ...]
+    snapshots: F
+    """Anxiety and avoidance at each of ``snapshot_years``: shape (snapshots, 2, n)."""
+    therapy: Therapy | None = None
     readout: AdultReadout = ADULT_READOUT
 
     @property
@@ -444,32 +476,53 @@ def live(
     params: AdultParams | None = None,
     mechanisms: Mechanisms | None = None,
     readout: AdultReadout | None = None,
+    therapy: Therapy | None = None,
+    events: LifeEventParams | None = None,
+    snapshot_years: tuple[float, ...] = (),
     chunk_size: int = 8 * BLOCK,
     workers: int = 1,
     progress: Progress | None = None,
 ) -> AdultLife:
     """Adult life for ``years``: the daily dyad and the weekly partner market (C6-C24, C31).
 
+    ``therapy`` gives weekly sessions to its clients (C25-C29) while their lives go on;
+    ``events`` adds negative life events and relapse (:mod:`iwm._change`); the anxiety and
+    avoidance of everyone are recorded at each of ``snapshot_years`` (years from the start).
     People meet partners inside their community (consecutive blocks of 4096 people), so
     ``chunk_size`` and ``workers`` change speed, never results.
     """
     years = check_value("years", years, 1 / WEEKS_PER_YEAR, MAX_YEARS)
     seed = check_seed(seed)
     chunk, workers = check_workers(chunk_size, workers)
+    weeks = max(1, round(years * WEEKS_PER_YEAR))
+    marks = []
+    for at in snapshot_years:
+        check_value("snapshot_years", at, 0, years)
+        marks.append(round(at * WEEKS_PER_YEAR))
+    if therapy is not None and therapy.clients.shape[0] != population.n:
+        raise ParameterError("therapy.clients", f"one flag per person ({population.n})", therapy.clients.shape[0])
     spec = _LifeSpec(
         seed=seed,
-        weeks=max(1, round(years * WEEKS_PER_YEAR)),
+        weeks=weeks,
         params=params or AdultParams(),
         mechanisms=mechanisms or Mechanisms(),
         readout=readout or ADULT_READOUT,
+        therapy=therapy,
+        events=events,
+        snapshots=tuple(marks),
     )
+
+    def people(blocks: range) -> tuple[Population, NDArray[np.bool_] | None]:
+        part = slice(blocks.start * BLOCK, blocks.stop * BLOCK)
+        return population.take(part), None if therapy is None else therapy.clients[part]
+
     parts = map_blocks(
         functools.partial(_run_blocks, spec),
         population.n,
         chunk_size=chunk,
         workers=workers,
         progress=progress,
-        data=lambda blocks: population.take(slice(blocks.start * BLOCK, blocks.stop * BLOCK)),
+        data=people,
     )
     comms = [c for part in parts for c in part]
     return AdultLife(
@@ -489,6 +542,10 @@ def live(
         breakups=np.concatenate([c.breakups for c in comms]),
         commitment=np.concatenate([c.commitment for c in comms]),
         satisfaction=np.concatenate([c.satisfaction for c in comms]),
+        events=np.concatenate([c.events for c in comms]),
+        snapshot_years=tuple(snapshot_years),
+        snapshots=np.concatenate([c.snapshots for c in comms], axis=2),
+        therapy=therapy,
         readout=spec.readout,
     )
 

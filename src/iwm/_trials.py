@@ -1,0 +1,207 @@
+"""Studies of change: a therapy dose-response trial and a whole adult life course (C25-C30).
+
+Both run :func:`iwm.live` with its therapy and life-event hooks; they add no mechanism of
+their own, only the design (who is treated, for how long, what is compared).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iwm._change import Components, LifeEventParams, Therapy, TherapyParams
+from iwm._develop import develop
+from iwm._errors import ParameterError
+from iwm._life import WEEKS_PER_YEAR, AdultLife, live
+from iwm._params import check_value
+from iwm._people import BALANCED, style_name
+from iwm._population import Population
+from iwm._readout import ADULT_CATEGORIES, SECURE_ADULT, adult_category, categorize
+from iwm._rng import check_seed
+from iwm._stats import pearson
+from iwm._tasks import Progress
+
+
+def cohens_d(before: NDArray[np.floating], after: NDArray[np.floating]) -> float | None:
+    """Standardized mean change, pre to post (pooled SD of the two occasions)."""
+    if before.size < 2:
+        return None
+    sd = np.sqrt((np.var(before, dtype=np.float64) + np.var(after, dtype=np.float64)) / 2)
+    return float((np.mean(after, dtype=np.float64) - np.mean(before, dtype=np.float64)) / sd) if sd > 0 else None
+
+
+def clients_of_style(style: str, n: int, seed: int, background: int = 4) -> tuple[Population, NDArray[np.bool_]]:
+    """A population formed under balanced caregiving in which ``n`` people of ``style`` are the
+    clients; everyone else is the world they date in (at least ``background`` times ``n``)."""
+    code = ADULT_CATEGORIES.index(style_name(style))
+    size = max(4096, (background + 1) * n)
+    for _ in range(6):  # grow the population until it holds n people of that style
+        pop = develop(BALANCED, n=size, seed=seed).population
+        mine = np.flatnonzero(adult_category(pop) == code)
+        if mine.size >= n:
+            clients = np.zeros(pop.n, bool)
+            clients[mine[np.linspace(0, mine.size - 1, n).round().astype(int)]] = True
+            return pop, clients
+        size *= 2
+    raise ParameterError("n", f"at most {mine.size} clients of style {style!r} at this size", n)
+
+
+def therapy_trial(
+    style: str,
+    *,
+    n: int,
+    weeks: tuple[int, ...] = (0, 10, 20, 40),
+    seed: int,
+    without: tuple[str, ...] = (),
+    params: TherapyParams | None = None,
+    events: LifeEventParams | None = None,
+    follow_up_years: float = 1.0,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """A dose-response trial: the same clients and seed, treated for each number of ``weeks``.
+
+    Per dose: the pre-post change of anxiety and avoidance (Cohen's d), the share of clients
+    who are secure at the end of therapy and at follow-up (earned security), and relapse (the
+    share of those secure at the end who are insecure ``follow_up_years`` later). Life goes on
+    meanwhile: partners, breakups and negative life events (``events``, default rates).
+    """
+    n = int(check_value("n", n, 1, 1_000_000, integer=True))
+    seed = check_seed(seed)
+    for w in weeks:
+        check_value("weeks", w, 0, 520, integer=True)
+    components = Components().without(*without)
+    events = events if events is not None else LifeEventParams()
+    pop, clients = clients_of_style(style, n, seed)
+    doses = []
+    for w in weeks:
+        post, follow = w / WEEKS_PER_YEAR, w / WEEKS_PER_YEAR + follow_up_years
+        life = live(
+            pop,
+            years=follow,
+            seed=seed,
+            therapy=Therapy(clients=clients, weeks=int(w), components=components, params=params or TherapyParams()),
+            events=events,
+            snapshot_years=(post, follow),
+            workers=workers,
+            progress=progress,
+        )
+        doses.append(_dose_row(int(w), pop, clients, life))
+    return {
+        "style": style,
+        "n": n,
+        "seed": seed,
+        "components_off": list(components.switched_off()),
+        "follow_up_years": follow_up_years,
+        "doses": doses,
+    }
+
+
+def _dose_row(weeks: int, pop: Population, clients: NDArray[np.bool_], life: AdultLife) -> dict[str, Any]:
+    anx0, avo0 = pop.anxiety[clients], pop.avoidance[clients]
+    (anx1, avo1), (anx2, avo2) = ((snap[0][clients], snap[1][clients]) for snap in life.snapshots)
+    secure_post = categorize(anx1, avo1) == SECURE_ADULT
+    secure_follow = categorize(anx2, avo2) == SECURE_ADULT
+    return {
+        "weeks": weeks,
+        "anxiety_d": cohens_d(anx0, anx1),
+        "avoidance_d": cohens_d(avo0, avo1),
+        "anxiety_change": float(np.mean(anx1 - anx0, dtype=np.float64)),
+        "avoidance_change": float(np.mean(avo1 - avo0, dtype=np.float64)),
+        "earned_secure": float(secure_post.mean()),
+        "earned_secure_follow_up": float(secure_follow.mean()),
+        "relapse": float((secure_post & ~secure_follow).sum() / secure_post.sum()) if secure_post.any() else None,
+    }
+
+
+def life_course(
+    *,
+    n: int,
+    years: float,
+    seed: int,
+    caregiving: str = "low-risk",
+    therapy_share: float = 0.1,
+    therapy_weeks: int = 20,
+    therapy_start_years: float = 5.0,
+    events: LifeEventParams | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Formation, then ``years`` of adult life with partners and life events; a therapy arm of
+    ``therapy_share`` of the insecure at 18 (every k-th one, so the arm is a fixed, unselected
+    subset) is treated for ``therapy_weeks`` from ``therapy_start_years``.
+
+    Reports the transitions between categories from 18 to the end, earned security (insecure
+    at 18, secure at the end) in the therapy arm and in the rest, and the stability of anxiety
+    and avoidance by interval (correlations between yearly snapshots).
+    """
+    years = check_value("years", years, 1, 80)
+    check_value("therapy_share", therapy_share, 0, 1)
+    check_value("therapy_start_years", therapy_start_years, 0, years)
+    seed = check_seed(seed)
+    formed = develop(caregiving, n=n, seed=seed, workers=workers, progress=progress).population
+    start = adult_category(formed)
+    insecure = np.flatnonzero(start != SECURE_ADULT)
+    clients = np.zeros(formed.n, bool)
+    if therapy_share > 0 and insecure.size:
+        clients[insecure[:: max(1, round(1 / therapy_share))]] = True
+    marks = tuple(float(y) for y in range(1, int(years) + 1))
+    life = live(
+        formed,
+        years=years,
+        seed=seed,
+        therapy=Therapy(clients=clients, start_week=round(therapy_start_years * WEEKS_PER_YEAR), weeks=therapy_weeks),
+        events=events if events is not None else LifeEventParams(),
+        snapshot_years=marks,
+        workers=workers,
+        progress=progress,
+    )
+    end = life.style_end
+    k = len(ADULT_CATEGORIES)
+    transitions = np.zeros((k, k), int)
+    np.add.at(transitions, (start, end), 1)
+    untreated = (start != SECURE_ADULT) & ~clients
+
+    def earned(mask: NDArray[np.bool_]) -> float | None:
+        return float((end[mask] == SECURE_ADULT).mean()) if mask.any() else None
+
+    anx = np.concatenate([formed.anxiety[None], life.snapshots[:, 0]])
+    avo = np.concatenate([formed.avoidance[None], life.snapshots[:, 1]])
+    stability = []
+    for lag in (1, 5, 10, 20, 30):
+        if lag <= len(marks):
+            stability.append(
+                {
+                    "years": lag,
+                    "anxiety_r": float(np.mean([pearson(anx[i], anx[i + lag]) for i in range(len(anx) - lag)])),
+                    "avoidance_r": float(np.mean([pearson(avo[i], avo[i + lag]) for i in range(len(avo) - lag)])),
+                }
+            )
+    shares_by_year = [
+        {
+            "year": 18 + y,
+            **{c: float(np.mean(categorize(anx[i], avo[i]) == j)) for j, c in enumerate(ADULT_CATEGORIES)},
+        }
+        for i, y in enumerate((0, *marks))
+    ]
+    return {
+        "n": n,
+        "years": years,
+        "seed": seed,
+        "caregiving": caregiving,
+        "therapy": {"share_of_insecure": therapy_share, "clients": int(clients.sum()), "weeks": therapy_weeks},
+        "transitions": {
+            "categories": list(ADULT_CATEGORIES),
+            "counts": transitions.tolist(),
+        },
+        "earned_secure": {
+            "all_insecure_at_18": earned(start != SECURE_ADULT),
+            "therapy_arm": earned(clients),
+            "no_therapy": earned(untreated),
+        },
+        "life_events_per_person": float(life.events.mean()),
+        "stability": stability,
+        "shares_by_year": shares_by_year,
+    }
