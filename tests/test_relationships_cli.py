@@ -69,15 +69,17 @@ def test_couples_without_mechanisms(couples_json):
 
 def test_couples_from_scores(tmp_path):
     scored = tmp_path / "scored.csv"
-    scored.write_text("id,anxiety,avoidance\n" + "".join(f"p{i},{2 + i % 5},{1.5 + (i * 7) % 5}\n" for i in range(60)))
+    scored.write_text(
+        "id,ecr_r_anxiety,ecr_r_avoidance\n" + "".join(f"p{i},{2 + i % 5},{1.5 + (i * 7) % 5}\n" for i in range(60))
+    )
     args = ("--years", "1", "--seed", "1", "--reference-n", "4096", "--json")
     out = iwm_cli("couples", "--from-scores", str(scored), *args)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["n"] == 60 and "scored.csv" in data["caregiving"]
     bad = tmp_path / "bad.csv"
-    bad.write_text("id,anxiety,avoidance\na,3,3\nb,9,2\n")
-    one_line_error(iwm_cli("couples", "--from-scores", str(bad), "--json"), "row 3", "anxiety", "9")
+    bad.write_text("id,ecr_r_anxiety,ecr_r_avoidance\na,3,3\nb,9,2\n")
+    one_line_error(iwm_cli("couples", "--from-scores", str(bad), "--json"), "row 3", "ecr_r_anxiety", "9")
 
 
 def test_couples_rejects_bad_sizes():
@@ -134,3 +136,30 @@ def test_ablate_json():
     ]
     for c in data["conditions"]:
         assert {"anxiety_r", "avoidance_r", "insecure_to_secure"} <= set(c)
+
+
+def test_therapy_json_and_plot(tmp_path):
+    plot = tmp_path / "dose.png"
+    args = ("therapy", "--style", "anxious", "--n", "300", "--weeks", "0,10,20", "--seed", "5", "--json")
+    out = iwm_cli(*args, "--plot", str(plot))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert [d["weeks"] for d in data["doses"]] == [0, 10, 20]
+    for d in data["doses"]:
+        assert {"anxiety_d", "avoidance_d", "earned_secure", "relapse"} <= set(d)
+    assert data["doses"][2]["anxiety_d"] < data["doses"][1]["anxiety_d"] < 0
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    out = iwm_cli(*args, "--without", "awareness,integration")
+    assert json.loads(out.stdout)["components_off"] == ["awareness", "integration"]
+    one_line_error(iwm_cli(*args, "--without", "hypnosis"), "--without", "hypnosis", "awareness")
+    one_line_error(iwm_cli("therapy", "--weeks", "0,ten"), "--weeks", "0,ten")
+    one_line_error(iwm_cli("therapy", "--style", "calm"), "style", "calm")
+
+
+def test_life_json():
+    out = iwm_cli("life", "--n", "4096", "--years", "3", "--seed", "9", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert {"transitions", "earned_secure", "stability", "shares_by_year", "therapy"} <= set(data)
+    assert sum(map(sum, data["transitions"]["counts"])) == 4096
+    assert {"all_insecure_at_18", "therapy_arm", "no_therapy"} == set(data["earned_secure"])

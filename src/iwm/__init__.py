@@ -20,6 +20,7 @@ from iwm._caregiving import (
     load_mix,
     resolve_mix,
 )
+from iwm._change import Components, LifeEventParams, Therapy, TherapyParams
 from iwm._develop import Development, Generation, develop
 from iwm._errors import InputError, IwmError, ParameterError
 from iwm._formation import FormationParams
@@ -43,6 +44,7 @@ from iwm._readout import (
     self_report_category,
     unresolved,
 )
+from iwm._trials import cohens_d, life_course, therapy_trial
 
 __version__ = "0.1.0"
 
@@ -64,18 +66,22 @@ __all__ = [
     "CaregiverProfile",
     "Caregivers",
     "CaregivingMix",
+    "Components",
     "Development",
     "FormationParams",
     "Generation",
     "InfantReadout",
     "InputError",
     "IwmError",
+    "LifeEventParams",
     "Mechanisms",
     "ParameterError",
     "Placement",
     "Population",
     "Target",
     "TargetResult",
+    "Therapy",
+    "TherapyParams",
     "TransmissionParams",
     "__version__",
     "ablate",
@@ -86,9 +92,11 @@ __all__ = [
     "categorize",
     "check_adult",
     "check_formation",
+    "cohens_d",
     "develop",
     "draw_caregivers",
     "dyad",
+    "life_course",
     "live",
     "load_mix",
     "organized_category",
@@ -100,5 +108,6 @@ __all__ = [
     "resolve_mix",
     "self_report_category",
     "simulate_couples",
+    "therapy_trial",
     "unresolved",
 ]

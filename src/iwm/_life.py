@@ -37,7 +37,7 @@ from iwm._params import check_value
 from iwm._population import DTYPE, Population
 from iwm._readout import ADULT_CATEGORIES, ADULT_READOUT, SECURE_ADULT, AdultReadout, adult_category
 from iwm._rng import BLOCK, block_generator, check_seed
-from iwm._stats import pearson
+from iwm._stats import correlation_or_none
 from iwm._tasks import Progress, check_workers, map_blocks
 
 if TYPE_CHECKING:
@@ -422,8 +422,8 @@ class AdultLife:
         insecure = self.style_start != SECURE_ADULT
         anx0, anx1, avo0, avo1 = self.start.anxiety, self.end.anxiety, self.start.avoidance, self.end.avoidance
         return {
-            "anxiety_r": pearson(anx0, anx1),
-            "avoidance_r": pearson(avo0, avo1),
+            "anxiety_r": correlation_or_none(anx0, anx1),
+            "avoidance_r": correlation_or_none(avo0, avo1),
             "anxiety_change": float(np.mean(np.abs(anx1 - anx0), dtype=np.float64)),
             "avoidance_change": float(np.mean(np.abs(avo1 - avo0), dtype=np.float64)),
             "insecure_to_secure": _ratio(float((self.style_end[insecure] == SECURE_ADULT).sum()), insecure.sum()),

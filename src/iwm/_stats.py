@@ -29,3 +29,9 @@ def pearson(x: NDArray[np.floating] | NDArray[np.bool_], y: NDArray[np.floating]
     if x.std() == 0 or y.std() == 0:
         return float("nan")
     return float(np.corrcoef(x, y)[0, 1])
+
+
+def correlation_or_none(x: NDArray[np.floating], y: NDArray[np.floating]) -> float | None:
+    """:func:`pearson`, or None where it is undefined (a side without variance): for JSON."""
+    r = pearson(x, y)
+    return None if np.isnan(r) else r

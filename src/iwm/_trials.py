@@ -116,6 +116,13 @@ def _dose_row(weeks: int, pop: Population, clients: NDArray[np.bool_], life: Adu
     }
 
 
+def _mean_r(snapshots: NDArray[np.floating], lag: int) -> float | None:
+    """Mean correlation between snapshots ``lag`` apart (None where undefined)."""
+    rs = [pearson(snapshots[i], snapshots[i + lag]) for i in range(len(snapshots) - lag)]
+    rs = [r for r in rs if not np.isnan(r)]
+    return float(np.mean(rs)) if rs else None
+
+
 def life_course(
     *,
     n: int,
@@ -175,8 +182,8 @@ def life_course(
             stability.append(
                 {
                     "years": lag,
-                    "anxiety_r": float(np.mean([pearson(anx[i], anx[i + lag]) for i in range(len(anx) - lag)])),
-                    "avoidance_r": float(np.mean([pearson(avo[i], avo[i + lag]) for i in range(len(avo) - lag)])),
+                    "anxiety_r": _mean_r(anx, lag),
+                    "avoidance_r": _mean_r(avo, lag),
                 }
             )
     shares_by_year = [

@@ -83,6 +83,7 @@ def register(app: typer.Typer) -> None:
         """A dose-response trial: the same clients treated for each number of weeks, life going on."""
         from iwm._files import atomic_write
         from iwm._people import style_name
+        from iwm._report import _pyplot
         from iwm._trials import therapy_trial
         from iwm.cli._develop import progress_bar
 
@@ -99,6 +100,7 @@ def register(app: typer.Typer) -> None:
         if plot is not None:
             fig = dose_figure(result)
             atomic_write(plot, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+            _pyplot().close(fig)
             result["plot"] = str(plot)
         if as_json:
             typer.echo(json.dumps(result))
@@ -134,7 +136,9 @@ def register(app: typer.Typer) -> None:
         caregiving: Annotated[str, typer.Option(help="caregiving mix of childhood, or a file")] = "low-risk",
         therapy_share: Annotated[float, typer.Option(help="share of the insecure at 18 offered therapy")] = 0.1,
         therapy_weeks: Annotated[int, typer.Option(help="weeks of therapy for the therapy arm")] = 20,
-        therapy_start: Annotated[float, typer.Option(help="years after 18 when therapy starts")] = 5.0,
+        therapy_start: Annotated[
+            float | None, typer.Option(help="years after 18 when therapy starts (default: 5, or half the run)")
+        ] = None,
         workers: Annotated[int, typer.Option(help="worker processes (results do not depend on it)")] = 1,
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on stdout")] = False,
     ) -> None:
@@ -150,7 +154,7 @@ def register(app: typer.Typer) -> None:
                 caregiving=caregiving,
                 therapy_share=therapy_share,
                 therapy_weeks=therapy_weeks,
-                therapy_start_years=therapy_start,
+                therapy_start_years=therapy_start if therapy_start is not None else min(5.0, years / 2),
                 workers=workers,
                 progress=progress,
             )

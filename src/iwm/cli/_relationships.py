@@ -192,8 +192,15 @@ def register(app: typer.Typer) -> None:
         from_scores: Annotated[
             Path | None, typer.Option("--from-scores", help="a file written by `iwm score`: simulate these respondents")
         ] = None,
-        anxiety_column: Annotated[str, typer.Option(help="anxiety column of --from-scores")] = "anxiety",
-        avoidance_column: Annotated[str, typer.Option(help="avoidance column of --from-scores")] = "avoidance",
+        instrument: Annotated[
+            str, typer.Option(help="instrument of --from-scores: ecr-r or ecr-s (names the score columns)")
+        ] = "ecr-r",
+        anxiety_column: Annotated[
+            str | None, typer.Option(help="anxiety column of --from-scores (default: INSTRUMENT_anxiety)")
+        ] = None,
+        avoidance_column: Annotated[
+            str | None, typer.Option(help="avoidance column of --from-scores (default: INSTRUMENT_avoidance)")
+        ] = None,
         id_column: Annotated[str | None, typer.Option(help="respondent id column of --from-scores")] = None,
         reference_n: Annotated[int, typer.Option(help="size of the reference population for placement")] = 20_000,
         without: Annotated[str | None, typer.Option("--without", help=MECHANISM_HELP)] = None,
@@ -205,8 +212,19 @@ def register(app: typer.Typer) -> None:
         from iwm.cli._develop import progress_bar
 
         mechanisms = parse_mechanisms(without)
+        if instrument not in ("ecr-r", "ecr-s"):
+            raise ParameterError("--instrument", "one of ecr-r, ecr-s", instrument)
+        prefix = instrument.replace("-", "_")
         people, label = _population(
-            caregiving, n, seed, workers, from_scores, anxiety_column, avoidance_column, id_column, reference_n
+            caregiving,
+            n,
+            seed,
+            workers,
+            from_scores,
+            anxiety_column or f"{prefix}_anxiety",
+            avoidance_column or f"{prefix}_avoidance",
+            id_column,
+            reference_n,
         )
         with progress_bar("adult life") as progress:
             life = live(people, years=years, seed=seed, mechanisms=mechanisms, workers=workers, progress=progress)
@@ -239,7 +257,7 @@ def register(app: typer.Typer) -> None:
         from iwm._life import dyad as simulate_dyad
         from iwm._life import pursue_withdraw_index
         from iwm._people import parse_person, person
-        from iwm._report import dyad_figure
+        from iwm._report import _pyplot, dyad_figure
 
         mechanisms = parse_mechanisms(without)
         spec_a, spec_b = parse_person(a), parse_person(b)
@@ -276,6 +294,7 @@ def register(app: typer.Typer) -> None:
                 f"b = {b} (anxiety {frame['anxiety_b'].iloc[0]:.1f}, avoidance {frame['avoidance_b'].iloc[0]:.1f})",
             )
             atomic_write(plot, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+            _pyplot().close(fig)
         summary: dict[str, Any] = {
             "a": _dyad_person_summary(frame, "a", a),
             "b": _dyad_person_summary(frame, "b", b),
