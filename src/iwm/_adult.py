@@ -42,8 +42,7 @@ import dataclasses
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm._errors import ParameterError
-from iwm._params import Params, bounded
+from iwm._params import Params, Switches, bounded
 from iwm._population import DTYPE, Population
 from iwm._readout import ADULT_CATEGORIES, AdultReadout, anxiety_of, avoidance_of, categorize
 
@@ -70,7 +69,7 @@ def pairing_index(a: NDArray[np.integer], b: NDArray[np.integer]) -> NDArray[np.
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class Mechanisms:
+class Mechanisms(Switches):
     """The four perpetuation mechanisms of the seed, each a switch (all on by default).
 
     * ``projection`` (C21): a response is perceived through the model, and beliefs update on
@@ -83,28 +82,12 @@ class Mechanisms:
       is spared the evidence that would revise it.
     """
 
+    label = "mechanism"
+
     projection: bool = True
     repetition_compulsion: bool = True
     defensive_behaviours: bool = True
     vulnerability_avoidance: bool = True
-
-    @classmethod
-    def names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in dataclasses.fields(cls))
-
-    def without(self, *names: str) -> Mechanisms:
-        """A copy with the named mechanisms switched off."""
-        for name in names:
-            if name not in self.names():
-                raise ParameterError("mechanism", f"one of {', '.join(self.names())}", name)
-        return dataclasses.replace(self, **dict.fromkeys(names, False))
-
-    @classmethod
-    def none(cls) -> Mechanisms:
-        return cls(**dict.fromkeys(cls.names(), False))
-
-    def switched_off(self) -> tuple[str, ...]:
-        return tuple(name for name in self.names() if not getattr(self, name))
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

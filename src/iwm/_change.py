@@ -31,33 +31,22 @@ from numpy.typing import NDArray
 
 from iwm._adult import SECURE_THRESHOLD, _Adults
 from iwm._errors import ParameterError
-from iwm._params import Params, bounded
+from iwm._params import Params, Switches, bounded
 
 F = NDArray[np.float32]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class Components:
+class Components(Switches):
     """The four components of therapy beyond the secure relational experience (C25), each a
     switch (all on by default)."""
+
+    label = "component"
 
     awareness: bool = True
     regulation: bool = True
     integration: bool = True
     new_patterns: bool = True
-
-    @classmethod
-    def names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in dataclasses.fields(cls))
-
-    def without(self, *names: str) -> Components:
-        for name in names:
-            if name not in self.names():
-                raise ParameterError("component", f"one of {', '.join(self.names())}", name)
-        return dataclasses.replace(self, **dict.fromkeys(names, False))
-
-    def switched_off(self) -> tuple[str, ...]:
-        return tuple(name for name in self.names() if not getattr(self, name))
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

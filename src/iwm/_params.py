@@ -77,3 +77,29 @@ class Params:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Switches:
+    """Base of a set of named on/off mechanisms (all fields bool, on by default)."""
+
+    label: ClassVar[str] = "switch"
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
+    def none(cls) -> Self:
+        """Every switch off."""
+        return cls(**dict.fromkeys(cls.names(), False))
+
+    def without(self, *names: str) -> Self:
+        """A copy with the named switches off; an unknown name is a ParameterError."""
+        for name in names:
+            if name not in self.names():
+                raise ParameterError(self.label, f"one of {', '.join(self.names())}", name)
+        return dataclasses.replace(self, **dict.fromkeys(names, False))
+
+    def switched_off(self) -> tuple[str, ...]:
+        return tuple(name for name in self.names() if not getattr(self, name))
