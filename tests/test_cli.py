@@ -95,3 +95,14 @@ def test_demo_writes_a_report(tmp_path):
     page = report.read_text()
     assert page.count("<img") >= 2 and "low-risk" in page and "high-risk" in page
     assert not list((tmp_path / "iwm-demo").glob("*.tmp"))
+
+
+def test_validate_reports_every_target():
+    out = iwm_cli("validate", "--n", "3000", "--seed", "1", "--json")
+    data = json.loads(out.stdout)
+    ids = {t["id"] for t in data["targets"]}
+    assert ids == {"T1", "T2", "T3", "T4", "T5", "T6"}
+    for t in data["targets"]:
+        assert {"quantity", "source", "target", "tolerance", "model", "pass"} <= set(t)
+    assert out.returncode == (0 if data["passed"] else 1)
+    assert data["passed"] == all(t["pass"] for t in data["targets"])
