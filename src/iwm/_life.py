@@ -314,9 +314,16 @@ def _run_blocks(spec: _LifeSpec, blocks: range, people: tuple[Population, NDArra
 
 @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
 class AdultLife:
-    """The result of :func:`live`: the population before and after, and its relationships."""
+    """The result of :func:`live`: the population before and after, and its relationships.
+
+    Satisfaction (C31) is the running mean of how each day with the partner felt: the
+    perceived response to shown need (or trust, on days without a bid), minus half the day's
+    conflict, discounted by how much a partner matters (C14). It lies in about [-1, 1]: 0.8
+    for a secure couple, below 0 where conflict outweighs care.
+    """
 
     years: float
+    """Years simulated (whole weeks: the requested years rounded to weeks)."""
     seed: int
     mechanisms: Mechanisms
     start: Population
@@ -526,7 +533,7 @@ def live(
     )
     comms = [c for part in parts for c in part]
     return AdultLife(
-        years=years,
+        years=weeks / WEEKS_PER_YEAR,  # what was simulated: whole weeks
         seed=seed,
         mechanisms=spec.mechanisms,
         start=population,
