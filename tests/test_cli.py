@@ -58,12 +58,12 @@ def test_develop_with_mix_file(tmp_path):
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (["develop", "--n", "0"], ["`n`", "[1, 50000000]", "got 0"]),
+        (["develop", "--n", "0"], ["`--n`", "[1, 50000000]", "got 0"]),
         (["develop", "--n", "many"], ["--n", "integer", "got 'many'"]),
         (["develop", "--seed=1.5"], ["--seed", "got '1.5'"]),
         (["develop", "--caregiving", "medium"], ["caregiving", "got 'medium'"]),
-        (["develop", "--seed", "-4"], ["`seed`", "got -4"]),
-        (["develop", "--workers", "0"], ["`workers`", "got 0"]),
+        (["develop", "--seed", "-4"], ["`--seed`", "[0, 9223372036854775807]", "got -4"]),
+        (["develop", "--workers", "0"], ["`--workers`", "got 0"]),
         (["develop", "--bogus"], ["--bogus"]),
         (["develop", "--caregiving", "low-risk", "--parents", "low-risk"], ["not both"]),
     ],

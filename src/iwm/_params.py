@@ -20,6 +20,8 @@ def bounded(default: float, lo: float, hi: float, doc: str, *, integer: bool = F
 
 
 def _fmt(x: float) -> str:
+    if isinstance(x, int):
+        return str(x)
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
 
 

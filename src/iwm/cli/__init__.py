@@ -55,7 +55,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except IwmError as exc:
-        typer.echo(f"iwm: error: {exc}", err=True)
+        typer.echo(f"iwm: error: {_as_option(exc, sys.argv[1:])}", err=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -70,6 +70,17 @@ def main() -> None:
             message += f"; got {value!r}"
         typer.echo(f"iwm: error: {message}", err=True)
         sys.exit(2)
+
+
+def _as_option(exc: IwmError, argv: Sequence[str]) -> str:
+    """A parameter the user gave as an option is named as the option (``--n``, not ``n``)."""
+    from iwm._errors import ParameterError
+
+    if isinstance(exc, ParameterError) and not exc.name.startswith("-"):
+        flag = "--" + exc.name.replace("_", "-")
+        if any(token == flag or token.startswith(flag + "=") for token in argv):
+            return str(ParameterError(flag, exc.rule, exc.value))
+    return str(exc)
 
 
 def _given_value(opts: Sequence[str], argv: Sequence[str]) -> str | None:
