@@ -165,7 +165,7 @@ class AdultParams(Params):
 
 @dataclasses.dataclass(kw_only=True, eq=False)
 class _Adults:
-    """Mutable working columns of one community (private: the only mutable state in iwm)."""
+    """Mutable working columns of a group of communities during adult life (private to the kernel)."""
 
     # the working model
     W_a: F

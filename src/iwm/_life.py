@@ -202,6 +202,25 @@ class _Group:
     events: NDArray[np.int32]
     snapshots: F
 
+    @staticmethod
+    def merge(groups: list[_Group]) -> dict[str, Any]:
+        """All groups as one: per-person columns joined in block order, per-community totals
+        summed (in block order, so the sums never depend on how communities were grouped)."""
+        merged: dict[str, Any] = {}
+        for f in dataclasses.fields(_Group):
+            parts = [getattr(g, f.name) for g in groups]
+            if f.name == "population":
+                merged["end"] = Population.concat(parts)
+            elif f.name == "totals":
+                merged[f.name] = {k: np.concatenate([p[k] for p in parts]).sum(axis=0) for k in _PAIR_SUMS}
+            elif f.name in ("started", "ended"):
+                merged[f.name] = np.concatenate(parts).sum(axis=0)
+            elif f.name == "snapshots":  # (snapshots, 2, people)
+                merged[f.name] = np.concatenate(parts, axis=2)
+            else:
+                merged[f.name] = np.concatenate(parts)
+        return merged
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class _LifeSpec:
@@ -531,29 +550,16 @@ def live(
         progress=progress,
         data=people,
     )
-    comms = [c for part in parts for c in part]
+    groups = [g for part in parts for g in part]
     return AdultLife(
         years=weeks / WEEKS_PER_YEAR,  # what was simulated: whole weeks
         seed=seed,
         mechanisms=spec.mechanisms,
         start=population,
-        end=Population.concat([c.population for c in comms]),
-        style_start=np.concatenate([c.style_start for c in comms]),
-        partner=np.concatenate([c.partner for c in comms]),
-        pairing=np.concatenate([c.pairing for c in comms]),
-        totals={k: np.concatenate([c.totals[k] for c in comms]).sum(axis=0) for k in _PAIR_SUMS},
-        started=np.concatenate([c.started for c in comms]).sum(axis=0),
-        ended=np.concatenate([c.ended for c in comms]).sum(axis=0),
-        single_days=np.concatenate([c.single_days for c in comms]),
-        lonely=np.concatenate([c.lonely for c in comms]),
-        breakups=np.concatenate([c.breakups for c in comms]),
-        commitment=np.concatenate([c.commitment for c in comms]),
-        satisfaction=np.concatenate([c.satisfaction for c in comms]),
-        events=np.concatenate([c.events for c in comms]),
         snapshot_years=tuple(snapshot_years),
-        snapshots=np.concatenate([c.snapshots for c in comms], axis=2),
         therapy=therapy,
         readout=spec.readout,
+        **_Group.merge(groups),
     )
 
 
