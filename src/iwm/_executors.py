@@ -1,0 +1,137 @@
+"""Where tasks run: in this process, on a local process pool, or on a Dask cluster.
+
+Every executor takes a picklable function and a list of jobs and yields each job's result as
+it finishes, in any order. The results depend only on the jobs (each task carries its own
+seed), so the executor and its number of workers change speed, never results.
+
+Dask is optional (``pip install 'iwm[distributed]'``): ``scheduler="local-cluster"`` starts
+a cluster of worker processes on this machine, bound to 127.0.0.1; ``"tcp://HOST:PORT"``
+connects to a running scheduler whose workers have iwm installed. Results travel back to
+this process, which alone writes the run folder, so workers need no shared file system.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any, Protocol, TypeVar
+
+from iwm._errors import ParameterError
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+
+class Executor(Protocol):
+    """Runs ``fn(job)`` for every job and yields the results as they finish."""
+
+    name: str
+    workers: int
+
+    def imap_unordered(self, fn: Callable[[J], R], jobs: Sequence[J]) -> Iterator[R]: ...
+
+    def close(self) -> None: ...
+
+
+class SerialExecutor:
+    """Every job in this process, one after another."""
+
+    name = "serial"
+    workers = 1
+
+    def imap_unordered(self, fn: Callable[[J], R], jobs: Sequence[J]) -> Iterator[R]:
+        for job in jobs:
+            yield fn(job)
+
+    def close(self) -> None:
+        pass
+
+
+class PoolExecutor:
+    """A local pool of worker processes; at most ``2 x workers`` jobs are in flight, so
+    results are collected (and written) while the rest still run."""
+
+    name = "local"
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool = ProcessPoolExecutor(max_workers=workers)
+
+    def imap_unordered(self, fn: Callable[[J], R], jobs: Sequence[J]) -> Iterator[R]:
+        pending = iter(jobs)
+        running = set()
+        for job in pending:
+            running.add(self._pool.submit(fn, job))
+            if len(running) >= 2 * self.workers:
+                break
+        while running:
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                nxt = next(pending, None)
+                if nxt is not None:
+                    running.add(self._pool.submit(fn, nxt))
+                yield fut.result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor:
+    """Jobs on a Dask distributed cluster: a local one (``"local-cluster"``) or a running
+    scheduler (``"tcp://HOST:PORT"``)."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str, workers: int) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ParameterError(
+                "scheduler", "usable only with Dask installed: pip install 'iwm[distributed]'", scheduler
+            ) from None
+        self._cluster = None
+        if scheduler == "local-cluster":
+            self._cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=40,
+            )
+            self._client = Client(self._cluster)
+        elif scheduler.startswith(("tcp://", "tls://")):
+            try:
+                self._client = Client(scheduler, timeout="20s")
+            except OSError as exc:
+                raise ParameterError("scheduler", "a reachable Dask scheduler", f"{scheduler} ({exc})") from None
+        else:
+            raise ParameterError("scheduler", "'local-cluster' or an address tcp://HOST:PORT", scheduler)
+        self.workers = len(self._client.scheduler_info().get("workers", {})) or workers
+
+    def imap_unordered(self, fn: Callable[[J], R], jobs: Sequence[J]) -> Iterator[R]:
+        from distributed import as_completed
+
+        futures = [self._client.submit(fn, job, pure=False) for job in jobs]
+        try:
+            for fut in as_completed(futures):
+                yield fut.result()
+        finally:
+            self._client.cancel(futures)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._client.close()
+        if self._cluster is not None:
+            with contextlib.suppress(Exception):
+                self._cluster.close()
+
+
+def make_executor(workers: int = 1, scheduler: str | None = None) -> Any:
+    """The executor for ``workers`` and ``scheduler`` (None: this machine)."""
+    if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= 1024:
+        raise ParameterError("workers", "an integer in [1, 1024]", workers)
+    if scheduler is not None:
+        return DaskExecutor(scheduler, workers)
+    return SerialExecutor() if workers == 1 else PoolExecutor(workers)

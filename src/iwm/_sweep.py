@@ -1,0 +1,273 @@
+"""A sweep as a file: a base scenario, the parameters to vary, and a design.
+
+Designs:
+
+``grid``
+    every combination of each parameter's ``values``.
+``sobol``
+    Saltelli's extension of a scrambled Sobol' sequence (SALib; Saltelli 2002, Saltelli et
+    al. 2010): ``samples x (parameters + 2)`` points, for first-order and total indices.
+``morris``
+    Morris (1991) elementary-effects trajectories with the improved spread of Campolongo et
+    al. (2007): ``samples x (parameters + 1)`` points.
+
+Each point runs every arm and replicate of the base scenario; replicate r draws the same
+seed at every point (common random numbers), so the differences between points come from
+the parameters, not from sampling noise.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from iwm._errors import InputError
+from iwm._scenario import (
+    Scenario,
+    _resolve_mix_paths,
+    explain,
+    get_path,
+    read_yaml,
+    scenario_from_mapping,
+    split_path,
+    with_values,
+)
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+DEFAULT_OUTPUTS = (
+    "end_secure",
+    "anxiety_mean_end",
+    "avoidance_mean_end",
+    "anxiety_r",
+    "insecure_to_secure",
+    "partnered_end",
+    "pursue_withdraw_anxious_avoidant",
+)
+
+
+class Design(BaseModel):
+    model_config = _STRICT
+    method: Literal["grid", "sobol", "morris"] = "grid"
+    samples: Annotated[int, Field(ge=1, le=100_000, strict=True)] = 8
+    """Sobol: base sample N (a power of two is best); Morris: trajectories."""
+    levels: Annotated[int, Field(ge=2, le=64, strict=True)] = 4
+    """Morris: grid levels."""
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1, strict=True)] = 0
+    """Seed of the design's own sampling (not of the simulations)."""
+
+
+class Parameter(BaseModel):
+    model_config = _STRICT
+    values: list[Any] | None = Field(default=None, min_length=1)
+    low: float | None = None
+    high: float | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _one_kind(self) -> Parameter:
+        if self.values is None and (self.low is None or self.high is None):
+            raise ValueError("give `values` (a list) or both `low` and `high`")
+        if self.values is not None and (self.low is not None or self.high is not None):
+            raise ValueError("give `values` or `low`/`high`, not both")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"`low` must be below `high`; got low {self.low:g}, high {self.high:g}")
+        return self
+
+
+class SweepSpec(BaseModel):
+    """A sweep: which scenario, which parameters (key paths into it), which design."""
+
+    model_config = _STRICT
+    name: Annotated[str, Field(min_length=1, max_length=120)] = "sweep"
+    scenario: str | dict[str, Any]
+    """A scenario file (relative to the sweep file) or the scenario itself."""
+    design: Design = Field(default_factory=Design)
+    parameters: dict[str, Parameter] = Field(min_length=1)
+    outputs: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTPUTS), min_length=1)
+
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem: names and bounds of the parameters."""
+        return {
+            "num_vars": len(self.parameters),
+            "names": list(self.parameters),
+            "bounds": [[p.low, p.high] for p in self.parameters.values()],
+        }
+
+
+class Sweep:
+    """A validated sweep: the base scenario, the points and the scenario of each point."""
+
+    def __init__(self, spec: SweepSpec, base: dict[str, Any], where: str, base_where: str) -> None:
+        self.spec, self.base, self.where = spec, base, where
+        self.base_scenario = scenario_from_mapping(base, base_where)
+        self._check_paths()
+        self.samples = self._design()
+        self.points = [dict(zip(spec.parameters, row, strict=True)) for row in self.samples]
+        self.scenarios = [self._scenario_at(i, point) for i, point in enumerate(self.points)]
+
+    def _check_paths(self) -> None:
+        full = self.base_scenario.model_dump(mode="json")
+        for path, param in self.spec.parameters.items():
+            where = f"{self.where}: parameters.{path}"
+            try:
+                split_path(path)
+                value = get_path(full, path)
+            except (ValueError, KeyError):
+                raise InputError(where, "is not a key path of the scenario (e.g. adult.params.protest)") from None
+            if isinstance(value, dict | list):
+                raise InputError(where, "names a section, not a single parameter")
+            if param.values is None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise InputError(where, f"low/high need a numeric parameter; this one is {value!r}")
+            if self.spec.design.method == "grid" and param.values is None:
+                raise InputError(where, "a grid design needs `values` for every parameter")
+            if self.spec.design.method != "grid" and param.values is not None:
+                raise InputError(where, f"a {self.spec.design.method} design needs `low` and `high`, not `values`")
+
+    def _design(self) -> list[list[Any]]:
+        d, params = self.spec.design, self.spec.parameters
+        if d.method == "grid":
+            return [list(row) for row in itertools.product(*(p.values or [] for p in params.values()))]
+        problem = self.spec.problem()
+        if d.method == "sobol":
+            from SALib.sample import sobol
+
+            x = sobol.sample(problem, d.samples, calc_second_order=False, seed=d.seed)
+        else:
+            from SALib.sample import morris
+
+            x = morris.sample(problem, d.samples, num_levels=d.levels, seed=d.seed)
+        full = self.base_scenario.model_dump(mode="json")
+        integer = [isinstance(get_path(full, path), int) for path in params]
+        return [[int(np.rint(v)) if isint else float(v) for v, isint in zip(row, integer, strict=True)] for row in x]
+
+    def _scenario_at(self, i: int, point: Mapping[str, Any]) -> Scenario:
+        data = with_values(self.base_scenario.model_dump(mode="json"), point)
+        try:
+            return Scenario.model_validate(data)
+        except pydantic.ValidationError as exc:
+            err = explain(exc, f"{self.where}: point {i} {dict(point)}")
+            raise InputError(err.where, err.problem) from None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "spec": self.spec.model_dump(mode="json"),
+            "points": [dict(p) for p in self.points],
+        }
+
+
+def sweep_from_mapping(data: Any, where: str = "sweep", base_dir: Path | None = None) -> Sweep:
+    if not isinstance(data, Mapping):
+        raise InputError(where, f"must be a mapping with keys scenario, parameters, design; got {type(data).__name__}")
+    try:
+        spec = SweepSpec.model_validate(dict(data))
+    except pydantic.ValidationError as exc:
+        raise explain(exc, where, SweepSpec) from None
+    if isinstance(spec.scenario, str):
+        path = Path(spec.scenario)
+        if base_dir is not None and not path.is_absolute():
+            path = base_dir / path
+        base = read_yaml(path)
+        base = _resolve_mix_paths(base, path.parent)
+        where_base = str(path)
+    else:
+        base = copy.deepcopy(spec.scenario)
+        where_base = f"{where}: scenario"
+    if not isinstance(base, Mapping):
+        raise InputError(f"{where}: scenario", "must be a mapping or a scenario file")
+    return Sweep(spec, dict(base), where, where_base)
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    p = Path(path)
+    return sweep_from_mapping(read_yaml(p), str(p), base_dir=p.parent)
+
+
+def sensitivity(summary: Any, sweep: Mapping[str, Any], seed: int = 0) -> Any:
+    """Sensitivity indices from a sweep's summary table (pandas), per arm and output.
+
+    Replicates are averaged per point first. Sobol: first-order ``S1`` and total ``ST``
+    indices with 95% bootstrap intervals; Morris: ``mu_star`` (mean absolute elementary
+    effect), ``sigma`` and ``mu_star_conf``; grid: the spread of the mean output across each
+    parameter's values (``range``, max minus min of the level means), a main-effect screen.
+    """
+    import pandas as pd
+
+    spec = SweepSpec.model_validate(sweep["spec"])
+    names = list(spec.parameters)
+    method = spec.design.method
+    rows = []
+    for arm, part in summary.groupby("arm", sort=False):
+        means = part.groupby("point").mean(numeric_only=True).sort_index()
+        n_points = len(sweep["points"])
+        if len(means) != n_points:
+            raise InputError(
+                "sweep", f"arm {arm!r} has {len(means)} of {n_points} points finished; resume the sweep first"
+            )
+        x = np.array([[p[k] for k in names] for p in sweep["points"]], dtype=object if method == "grid" else float)
+        for output in spec.outputs:
+            if output not in means:
+                raise InputError(
+                    f"outputs: {output}", f"not a column of the summary table; columns: {', '.join(means)}"
+                )
+            y = means[output].to_numpy(dtype=float)
+            if np.isnan(y).any():
+                rows += [
+                    {"arm": arm, "output": output, "parameter": k, "note": "output undefined at some points"}
+                    for k in names
+                ]
+                continue
+            rows += _indices(method, spec, x, y, names, seed, arm, output)
+    return pd.DataFrame(rows)
+
+
+def _indices(
+    method: str, spec: SweepSpec, x: Any, y: Any, names: list[str], seed: int, arm: Any, output: str
+) -> list[dict[str, Any]]:
+    base = {"arm": arm, "output": output}
+    if method == "sobol":
+        from SALib.analyze import sobol
+
+        if np.std(y) == 0:
+            return [{**base, "parameter": k, "S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0} for k in names]
+        s = sobol.analyze(spec.problem(), y, calc_second_order=False, seed=seed)
+        return [
+            {
+                **base,
+                "parameter": k,
+                "S1": float(s["S1"][i]),
+                "S1_conf": float(s["S1_conf"][i]),
+                "ST": float(s["ST"][i]),
+                "ST_conf": float(s["ST_conf"][i]),
+            }
+            for i, k in enumerate(names)
+        ]
+    if method == "morris":
+        from SALib.analyze import morris
+
+        s = morris.analyze(spec.problem(), x, y, num_levels=spec.design.levels, seed=seed)
+        return [
+            {
+                **base,
+                "parameter": k,
+                "mu": float(s["mu"][i]),
+                "mu_star": float(s["mu_star"][i]),
+                "sigma": float(s["sigma"][i]),
+                "mu_star_conf": float(s["mu_star_conf"][i]),
+            }
+            for i, k in enumerate(names)
+        ]
+    out = []
+    for i, k in enumerate(names):
+        levels = {}
+        for value, yi in zip(x[:, i], y, strict=True):
+            levels.setdefault(value, []).append(yi)
+        level_means = [float(np.mean(v)) for v in levels.values()]
+        out.append({**base, "parameter": k, "range": max(level_means) - min(level_means), "levels": len(levels)})
+    return out
