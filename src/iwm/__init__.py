@@ -2,8 +2,9 @@
 
 A population is columns of arrays (:class:`Population`); childhood formation from
 caregiving is :func:`develop`, the one entry point for making people, and :func:`live` takes
-them through adult relationships. A research and teaching model, never a clinical diagnosis
-of a real person.
+them through adult relationships. A study is a scenario file run by :func:`run_scenario` (or a
+sweep by :func:`run_sweep`) into a run folder that :func:`open_run` reads back. A research
+and teaching model, never a clinical diagnosis of a real person.
 """
 
 from iwm._adult import PAIRINGS, AdultParams, Mechanisms
@@ -23,6 +24,7 @@ from iwm._caregiving import (
 from iwm._change import Components, LifeEventParams, Therapy, TherapyParams
 from iwm._develop import Development, Generation, develop
 from iwm._errors import InputError, IwmError, ParameterError
+from iwm._experiments import run_scenario, run_sweep, sensitivity_of
 from iwm._formation import FormationParams
 from iwm._life import TRACE_FIELDS, AdultLife, ablate, dyad, live, pursue_withdraw_index, simulate_couples
 from iwm._people import STYLES, person, reference_population
@@ -44,6 +46,9 @@ from iwm._readout import (
     self_report_category,
     unresolved,
 )
+from iwm._scenario import Scenario, load_scenario
+from iwm._store import Run, open_run
+from iwm._sweep import Sweep, load_sweep
 from iwm._trials import cohens_d, life_course, therapy_trial
 
 __version__ = "0.1.0"
@@ -78,6 +83,9 @@ __all__ = [
     "ParameterError",
     "Placement",
     "Population",
+    "Run",
+    "Scenario",
+    "Sweep",
     "Target",
     "TargetResult",
     "Therapy",
@@ -99,6 +107,9 @@ __all__ = [
     "life_course",
     "live",
     "load_mix",
+    "load_scenario",
+    "load_sweep",
+    "open_run",
     "organized_category",
     "perceive",
     "person",
@@ -106,7 +117,10 @@ __all__ = [
     "pursue_withdraw_index",
     "reference_population",
     "resolve_mix",
+    "run_scenario",
+    "run_sweep",
     "self_report_category",
+    "sensitivity_of",
     "simulate_couples",
     "therapy_trial",
     "unresolved",
