@@ -15,7 +15,11 @@ $(STAMP)-base: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(STAMP)-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,distributed,bench]'
+	touch $@
+
+$(STAMP)-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	touch $@
 
 $(STAMP)-dev: pyproject.toml | $(BIN)/python
@@ -28,7 +32,7 @@ demo: $(STAMP)-base
 test: $(STAMP)-test
 	$(BIN)/python -m pytest -n 2
 
-bench: $(STAMP)-base
+bench: $(STAMP)-bench
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)-dev

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+import iwm
+
 
 def iwm_cli(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "iwm", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
@@ -87,14 +89,22 @@ def test_bad_mix_file_is_one_line(tmp_path):
     assert "components[0].rejection" in out.stderr and "got 2" in out.stderr
 
 
-def test_demo_writes_a_report(tmp_path):
-    out = iwm_cli("demo", "--n", "3000", cwd=tmp_path)
+def test_demo_runs_the_bundled_study_and_writes_its_report(tmp_path):
+    out = iwm_cli("demo", "--n", "3000", "--workers", "1", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     report = tmp_path / "iwm-demo" / "report.html"
     assert report.exists() and str(report.resolve()) in out.stdout
     page = report.read_text()
-    assert page.count("<img") >= 2 and "low-risk" in page and "high-risk" in page
-    assert not list((tmp_path / "iwm-demo").glob("*.tmp"))
+    assert page.count("<img") >= 5
+    for heading in ("Infants at 12 months", "Trajectories", "pursue", "dose-response", "usual care"):
+        assert heading in page
+    run = iwm.open_run(tmp_path / "iwm-demo")
+    assert run.status()["complete"] and run.manifest["name"] == "demo"
+    # a second demo reuses the finished run instead of refusing or recomputing
+    again = iwm_cli("demo", "--n", "3000", "--workers", "1", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert len(run.journal()) == len(run.manifest["tasks"])
+    assert not list((tmp_path / "iwm-demo").rglob("*.part"))
 
 
 def test_validate_reports_every_target():

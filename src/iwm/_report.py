@@ -10,9 +10,6 @@ from typing import Any
 
 import numpy as np
 
-from iwm._develop import Development
-from iwm._readout import ADULT_CATEGORIES, INFANT_CLASSES, anxiety, avoidance
-
 _COLOURS = ("#3b6ea5", "#c8553d", "#588b8b", "#8a5a9e")
 
 
@@ -67,52 +64,6 @@ def _grouped_bars(
     return uri
 
 
-def infant_figure(runs: Sequence[Development], targets: dict[str, float] | None = None) -> str:
-    return _grouped_bars(
-        "Infant attachment in a reunion episode at 12 months (C5)",
-        "share of infants",
-        INFANT_CLASSES,
-        ["A avoidant", "B secure", "C resistant", "D disorganized"],
-        [(run.caregiving, run.infant_shares()) for run in runs],
-        ("published (low-risk, T1)", targets) if targets else None,
-    )
-
-
-def space_figure(runs: Sequence[Development], max_points: int = 4000) -> str:
-    plt = _pyplot()
-    fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4.0), sharex=True, sharey=True, squeeze=False)
-    for ax, run, colour in zip(axes[0], runs, _COLOURS, strict=False):
-        anx, avo = anxiety(run.population), avoidance(run.population)
-        take = slice(0, max_points)
-        ax.scatter(avo[take], anx[take], s=3, alpha=0.25, color=colour, rasterized=True)
-        ax.axhline(4, color="grey", lw=0.8)
-        ax.axvline(4, color="grey", lw=0.8)
-        for (x, y), label in zip(
-            [(2.0, 1.4), (2.0, 6.6), (5.8, 1.4), (5.8, 6.6)],
-            ["secure", "preoccupied", "dismissing", "fearful"],
-            strict=True,
-        ):
-            ax.text(x, y, label, ha="center", va="center", fontsize=8, color="black")
-        ax.set_xlim(1, 7)
-        ax.set_ylim(1, 7)
-        ax.set_xlabel("avoidance (ECR metric)")
-        ax.set_title(f"{run.caregiving}: adults at 18")
-    axes[0][0].set_ylabel("anxiety (ECR metric)")
-    uri = _figure_to_data_uri(fig)
-    plt.close(fig)
-    return uri
-
-
-def adult_figure(runs: Sequence[Development]) -> str:
-    return _grouped_bars(
-        "Adult categories at 18 (quadrants of anxiety x avoidance)",
-        "share of 18-year-olds",
-        ADULT_CATEGORIES,
-        ADULT_CATEGORIES,
-        [(run.caregiving, run.adult_shares()) for run in runs],
-    )
-
-
 Section = tuple[str, str, str | None] | tuple[str, str, str | None, str]
 """(heading, text, image data URI or None[, trusted HTML such as a table, placed after it])."""
 
@@ -139,26 +90,6 @@ def render_html(title: str, intro: str, sections: list[Section], table: str = ""
         "assessment of any real person.</p></body></html>"
     )
     return "".join(parts)
-
-
-def summary_table(runs: Sequence[Development]) -> str:
-    rows = [
-        "<table><tr><th>population</th>"
-        + "".join(f"<th>{k}</th>" for k in INFANT_CLASSES)
-        + "".join(f"<th>{k}</th>" for k in ADULT_CATEGORIES)
-        + "<th>anxiety</th><th>avoidance</th></tr>"
-    ]
-    for run in runs:
-        s = run.summary()
-        cells = [f"{s['infant'][k]:.1%}" for k in INFANT_CLASSES] + [f"{s['adult'][k]:.1%}" for k in ADULT_CATEGORIES]
-        cells += [f"{s['anxiety_mean']:.2f}", f"{s['avoidance_mean']:.2f}"]
-        rows.append(
-            f"<tr><td>{html.escape(run.caregiving)} (n={run.n:,})</td>"
-            + "".join(f"<td>{c}</td>" for c in cells)
-            + "</tr>"
-        )
-    rows.append("</table>")
-    return "".join(rows)
 
 
 def dyad_figure(frame: Any, title: str) -> Any:
@@ -192,35 +123,3 @@ def figure_uri(fig: Any) -> str:
     uri = _figure_to_data_uri(fig)
     _pyplot().close(fig)
     return uri
-
-
-def adult_targets_figure(shares: dict[str, float], targets: dict[str, float], title: str) -> str:
-    """Model shares beside published ones (hatched)."""
-    labels = list(targets)
-    return _grouped_bars(title, "share of adults", labels, labels, [("model", shares)], ("published", targets))
-
-
-def pairing_table(pairings: list[dict[str, Any]], by_pairing: list[dict[str, Any]]) -> str:
-    """Couples by pairing: observed and random-expected counts, and outcomes (C15, C22, C31)."""
-    outcomes = {r["pairing"]: r for r in by_pairing}
-
-    def fmt(x: Any, spec: str) -> str:
-        return "-" if x is None else format(x, spec)
-
-    rows = [
-        "<table><tr><th>pairing</th><th>couples</th><th>expected</th><th>satisfaction</th>"
-        "<th>conflict</th><th>breakups / year</th><th>pursue-withdraw</th></tr>"
-    ]
-    for r in pairings:
-        o = outcomes[r["pairing"]]
-        cells = [
-            str(r["observed"]),
-            f"{r['expected']:.1f}",
-            fmt(o["satisfaction"], ".2f"),
-            fmt(o["conflict"], ".2f"),
-            fmt(o["breakups_per_year"], ".2f"),
-            fmt(o["pursue_withdraw"], ".2f"),
-        ]
-        rows.append(f"<tr><td>{html.escape(r['pairing'])}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    rows.append("</table>")
-    return "".join(rows)

@@ -213,8 +213,10 @@ def _therapy_summary(
     when: tuple[float | None, float | None],
     snapshot_years: tuple[float, ...],
 ) -> dict[str, Any]:
-    """Clients' change over therapy (Cohen's d, start to end of therapy), earned security at
-    the end of therapy and of the run, relapse, and mean change from 18 to the end."""
+    """Clients' change over therapy (Cohen's d from the start to the end of therapy) and from
+    the start of therapy to the end of the run (``_end``: the same window in every arm, so
+    arms with different doses compare), earned security at the end of therapy and of the
+    run, relapse, and mean change from 18 to the end."""
     out: dict[str, Any] = {
         "therapy_weeks": therapy.weeks if therapy is not None else None,
         "clients": int(clients.sum()),
@@ -222,6 +224,8 @@ def _therapy_summary(
     keys = (
         "clients_anxiety_d",
         "clients_avoidance_d",
+        "clients_anxiety_d_end",
+        "clients_avoidance_d_end",
         "clients_secure_post",
         "clients_secure_end",
         "clients_relapse",
@@ -247,6 +251,8 @@ def _therapy_summary(
     out.update(
         clients_anxiety_d=cohens_d(anx_pre, anx_post),
         clients_avoidance_d=cohens_d(avo_pre, avo_post),
+        clients_anxiety_d_end=cohens_d(anx_pre, anx_end),
+        clients_avoidance_d_end=cohens_d(avo_pre, avo_end),
         clients_secure_post=float(secure_post.mean()),
         clients_secure_end=float(secure_end.mean()),
         clients_relapse=float((secure_post & ~secure_end).sum() / secure_post.sum()) if secure_post.any() else None,

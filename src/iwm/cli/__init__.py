@@ -34,6 +34,9 @@ def _register() -> None:
     from iwm.cli import _validate
 
     _validate.register(app)
+    from iwm.cli import _study
+
+    _study.register(app)
     try:  # measurement commands register when present
         from iwm.cli import _measure  # type: ignore[attr-defined,unused-ignore]
     except ImportError:  # pragma: no cover - only while that module is absent
