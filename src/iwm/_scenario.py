@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import os
 import re
 import typing
 from collections.abc import Mapping
@@ -70,8 +71,8 @@ def section_model(cls: type[Params] | type[Switches]) -> type[BaseModel]:
 
 
 def _section(cls: type[Params] | type[Switches]) -> Any:
-    model = section_model(cls)
-    return Annotated[model, Field(default_factory=model)]  # type: ignore[valid-type]
+    model = section_model(cls)  # type: ignore[arg-type]
+    return Annotated[model, Field(default_factory=model)]
 
 
 def build(cls: type[Any], section: BaseModel) -> Any:
@@ -191,8 +192,8 @@ class Scenario(BaseModel):
     description: str = ""
     seed: Annotated[int, Field(ge=0, le=MAX_SEED, strict=True)] = 0
     replicates: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 1
-    population: PopulationSection = Field(default_factory=PopulationSection)
-    adult: AdultSection | None = Field(default_factory=AdultSection)
+    population: PopulationSection = Field(default_factory=lambda: PopulationSection.model_validate({}))
+    adult: AdultSection | None = Field(default_factory=lambda: AdultSection.model_validate({}))
     arms: list[ArmSection] = Field(default_factory=lambda: [ArmSection(name="all")], min_length=1)
     recorders: Recorders = Field(default_factory=Recorders)
     execution: Execution = Field(default_factory=Execution)
@@ -348,7 +349,7 @@ def read_yaml(path: str | Path) -> Any:
         raise InputError(str(p), f"not valid YAML: {' '.join(str(exc).split())}") from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read and validate a scenario file. Mix files it names are read relative to it."""
     p = Path(path)
     data = read_yaml(p)

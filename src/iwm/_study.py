@@ -173,7 +173,7 @@ def _trajectory_marks(sc: Scenario, years: float) -> list[float]:
     return [round((i + 1) * rec.every_years, 9) for i in range(count)]
 
 
-def _mean(x: NDArray[np.floating]) -> float:
+def _mean(x: NDArray[np.floating] | NDArray[np.integer]) -> float:
     return float(np.mean(x, dtype=np.float64))
 
 

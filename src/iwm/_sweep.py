@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -184,7 +185,7 @@ def sweep_from_mapping(data: Any, where: str = "sweep", base_dir: Path | None = 
     return Sweep(spec, dict(base), where, where_base)
 
 
-def load_sweep(path: str | Path) -> Sweep:
+def load_sweep(path: str | os.PathLike[str]) -> Sweep:
     p = Path(path)
     return sweep_from_mapping(read_yaml(p), str(p), base_dir=p.parent)
 
@@ -265,7 +266,7 @@ def _indices(
         ]
     out = []
     for i, k in enumerate(names):
-        levels = {}
+        levels: dict[Any, list[float]] = {}
         for value, yi in zip(x[:, i], y, strict=True):
             levels.setdefault(value, []).append(yi)
         level_means = [float(np.mean(v)) for v in levels.values()]
