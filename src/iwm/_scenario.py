@@ -202,7 +202,14 @@ class Scenario(BaseModel):
         """Rules that tie sections together: ``(key path, problem)`` for each one broken."""
         out = []
         if self.population.caregiving is not None and self.population.parents is not None:
-            out.append(("population", "give `caregiving` or `parents`, not both"))
+            pop = self.population
+            out.append(
+                (
+                    "population",
+                    "give `caregiving` or `parents`, not both; "
+                    f"got caregiving {_shown(pop.caregiving)} and parents {_shown(pop.parents)}",
+                )
+            )
         seen: set[str] = set()
         years = self.adult.years if self.adult is not None else 0.0
         for i, arm in enumerate(self.arms):
@@ -235,6 +242,10 @@ class Scenario(BaseModel):
         """A fingerprint of the validated content (defaults filled in)."""
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _shown(spec: MixSpec | None) -> str:
+    return repr(spec) if isinstance(spec, str) else f"a mix {spec.name!r}" if spec is not None else "none"
 
 
 @dataclasses.dataclass(frozen=True)

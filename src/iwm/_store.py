@@ -273,6 +273,7 @@ def prepare(
             )
         for part in (p / "tables").glob("*/.*.part"):
             part.unlink(missing_ok=True)  # temporary files of a write that was killed
+        _drop_torn_line(p / JOURNAL)
         return run
     if p.exists() and any(p.iterdir()):
         raise InputError(str(p), "exists and is not empty; an iwm run needs a new or empty folder")
@@ -307,6 +308,20 @@ def prepare(
     run = Run(p, manifest)
     run._save_manifest()
     return run
+
+
+def _drop_torn_line(journal: Path) -> None:
+    """Cut a last line that a killed writer left without its newline, so that the next entry
+    starts on a line of its own (the torn entry's task is simply run again)."""
+    try:
+        data = journal.read_bytes()
+    except FileNotFoundError:
+        return
+    if data and not data.endswith(b"\n"):
+        with open(journal, "r+b") as handle:
+            handle.truncate(data.rfind(b"\n") + 1)
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
 def _digest(data: Mapping[str, Any] | None) -> str | None:

@@ -270,7 +270,7 @@ def _row_table(row: Mapping[str, Any]) -> pa.Table:
             cols[key] = pa.array([value], pa.string())
         elif isinstance(value, bool):
             cols[key] = pa.array([value], pa.bool_())
-        elif key in _INT_COLUMNS:
+        elif key in _INT_COLUMNS or isinstance(value, int | np.integer):
             cols[key] = pa.array([None if value is None else int(value)], pa.int64())
         else:
             cols[key] = pa.array([None if value is None else float(value)], pa.float64())

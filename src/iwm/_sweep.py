@@ -134,7 +134,8 @@ class Sweep:
     def _design(self) -> list[list[Any]]:
         d, params = self.spec.design, self.spec.parameters
         if d.method == "grid":
-            return [list(row) for row in itertools.product(*(p.values or [] for p in params.values()))]
+            columns = [_one_kind(p.values or []) for p in params.values()]
+            return [list(row) for row in itertools.product(*columns)]
         problem = self.spec.problem()
         if d.method == "sobol":
             from SALib.sample import sobol
@@ -161,6 +162,15 @@ class Sweep:
             "spec": self.spec.model_dump(mode="json"),
             "points": [dict(p) for p in self.points],
         }
+
+
+def _one_kind(values: list[Any]) -> list[Any]:
+    """A grid column of one type: whole numbers stay ints, numbers mixed with fractions become
+    floats (so a column of the summary table has one type), other values are kept."""
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) == len(values) and any(isinstance(v, float) for v in values):
+        return [float(v) for v in values]
+    return list(values)
 
 
 def sweep_from_mapping(data: Any, where: str = "sweep", base_dir: Path | None = None) -> Sweep:

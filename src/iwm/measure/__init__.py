@@ -16,7 +16,7 @@ Typical use::
     stats = measure.sample_statistics(scored)
 """
 
-from iwm.measure._io import read_mapping, read_responses, write_table
+from iwm.measure._io import read_mapping, read_responses, read_responses_bytes, write_table
 from iwm.measure._keys import CATEGORIES, INSTRUMENTS, Instrument, Subscale
 from iwm.measure._reliability import (
     ItemTotal,
@@ -57,6 +57,7 @@ __all__ = [
     "measurement_model",
     "read_mapping",
     "read_responses",
+    "read_responses_bytes",
     "sample_statistics",
     "score",
     "simulate_responses",

@@ -78,10 +78,46 @@ def read_responses(
     if size == 0:
         raise InputError(f"{name}, row 1", "the file is empty (no header row)")
     if suffix in TEXT_SUFFIXES:
-        return _read_text(p, name, TEXT_SUFFIXES[suffix], encoding, max_rows)
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+        return _read_text(raw, name, TEXT_SUFFIXES[suffix], encoding, max_rows)
     if suffix == ".xlsx":
         return _read_xlsx(p, name, max_rows)
     return _read_parquet(p, name, max_rows)
+
+
+def read_responses_bytes(
+    data: bytes,
+    name: str,
+    *,
+    encoding: str | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ResponseTable:
+    """Read a respondents' file held in memory (an upload), exactly as :func:`read_responses`
+    reads one on disk; ``name`` (the file's name) gives its type by suffix and names it in
+    errors. Nothing is written anywhere."""
+    if not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ParameterError("max_bytes", "a whole number >= 1", max_bytes)
+    if not isinstance(max_rows, int) or max_rows < 1:
+        raise ParameterError("max_rows", "a whole number >= 1", max_rows)
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise ParameterError("encoding", "a known text encoding (e.g. cp1252, latin-1)", encoding) from None
+    suffix = _kind(Path(name))
+    if len(data) > max_bytes:
+        raise InputError(name, f"{len(data):,} bytes, over the limit of {max_bytes:,} bytes")
+    if not data:
+        raise InputError(f"{name}, row 1", "the file is empty (no header row)")
+    if suffix in TEXT_SUFFIXES:
+        return _read_text(data, name, TEXT_SUFFIXES[suffix], encoding, max_rows)
+    if suffix == ".xlsx":
+        return _read_xlsx(io.BytesIO(data), name, max_rows)
+    return _read_parquet(io.BytesIO(data), name, max_rows)
 
 
 def _decode(raw: bytes, name: str, delimiter: str, encoding: str | None) -> tuple[str, str]:
@@ -126,11 +162,7 @@ def _column_at(header: str, prefix: str, delimiter: str) -> str:
     return names[index] if index < len(names) else f"#{index + 1}"
 
 
-def _read_text(path: Path, name: str, delimiter: str, encoding: str | None, max_rows: int) -> ResponseTable:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+def _read_text(raw: bytes, name: str, delimiter: str, encoding: str | None, max_rows: int) -> ResponseTable:
     text, used = _decode(raw, name, delimiter, encoding)
     if not text.strip():
         raise InputError(f"{name}, row 1", "the file is empty (no header row)")
@@ -185,7 +217,7 @@ def _check_header(header: Sequence[object], name: str, row: int | None) -> None:
         seen[key] = i
 
 
-def _read_xlsx(path: Path, name: str, max_rows: int) -> ResponseTable:
+def _read_xlsx(path: Path | io.BytesIO, name: str, max_rows: int) -> ResponseTable:
     import openpyxl
 
     header: list[str] | None = None
@@ -240,7 +272,7 @@ def _read_xlsx(path: Path, name: str, max_rows: int) -> ResponseTable:
     return ResponseTable(data=data, source=name, rows=np.asarray(rows, dtype=np.int64), header_row=header_row)
 
 
-def _read_parquet(path: Path, name: str, max_rows: int) -> ResponseTable:
+def _read_parquet(path: Path | io.BytesIO, name: str, max_rows: int) -> ResponseTable:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
