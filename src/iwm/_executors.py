@@ -13,6 +13,7 @@ this process, which alone writes the run folder, so workers need no shared file 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Protocol, TypeVar
@@ -128,10 +129,26 @@ class DaskExecutor:
                 self._cluster.close()
 
 
-def make_executor(workers: int = 1, scheduler: str | None = None) -> Any:
-    """The executor for ``workers`` and ``scheduler`` (None: this machine)."""
+def check_executor(workers: int | None, scheduler: str | None) -> int:
+    """The number of workers (None: one per CPU), after checking both arguments."""
+    if workers is None:
+        workers = os.cpu_count() or 1
     if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= 1024:
         raise ParameterError("workers", "an integer in [1, 1024]", workers)
+    if scheduler is not None and scheduler != "local-cluster" and not scheduler.startswith(("tcp://", "tls://")):
+        raise ParameterError("scheduler", "'local-cluster' or an address tcp://HOST:PORT", scheduler)
+    return workers
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None, tasks: int | None = None) -> Any:
+    """The executor for ``workers`` and ``scheduler``.
+
+    Without a scheduler this is a local process pool of ``workers`` processes (default: one
+    per CPU), never more than the ``tasks`` to run; a single process runs them in place.
+    """
+    workers = check_executor(workers, scheduler)
     if scheduler is not None:
         return DaskExecutor(scheduler, workers)
+    if tasks is not None:
+        workers = max(1, min(workers, tasks))
     return SerialExecutor() if workers == 1 else PoolExecutor(workers)

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from iwm._executors import make_executor
+from iwm._executors import check_executor, make_executor
 from iwm._scenario import Scenario, load_scenario, scenario_from_mapping
 from iwm._store import Job, Progress, Run, execute, open_run, prepare, task_id
 from iwm._sweep import Sweep, load_sweep, sensitivity, sweep_from_mapping
@@ -32,7 +32,7 @@ def run_scenario(
     scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
     out: str | os.PathLike[str],
     *,
-    workers: int = 1,
+    workers: int | None = None,
     scheduler: str | None = None,
     resume: bool = False,
     progress: Progress | None = None,
@@ -40,19 +40,20 @@ def run_scenario(
     """Run every (arm, replicate) task of a scenario (a file, a mapping or a
     :class:`Scenario`) into the run folder ``out``.
 
-    ``workers`` local processes, or a Dask ``scheduler`` (``"local-cluster"`` or
+    ``workers`` local processes (default: one per CPU), or a Dask ``scheduler`` (``"local-cluster"`` or
     ``"tcp://HOST:PORT"``). ``resume=True`` finishes a run that was interrupted. Results
     are the same whatever the executor and the number of workers.
     """
     sc = _scenario(scenario)
     jobs = scenario_jobs(sc)
-    executor = make_executor(workers, scheduler)
-    try:
-        run = prepare(out, kind="run", scenario=sc, jobs=jobs, resume=resume)
-    except BaseException:
-        executor.close()
-        raise
-    return execute(run, jobs, executor, progress)
+    check_executor(workers, scheduler)  # before the folder is made
+    run = prepare(out, kind="run", scenario=sc, jobs=jobs, resume=resume)
+    return execute(run, jobs, _executor(run, jobs, workers, scheduler), progress)
+
+
+def _executor(run: Run, jobs: list[Job], workers: int | None, scheduler: str | None) -> Any:
+    done = set(run.done())
+    return make_executor(workers, scheduler, tasks=sum(j.id not in done for j in jobs))
 
 
 def sweep_jobs(sweep: Sweep) -> list[Job]:
@@ -70,7 +71,7 @@ def run_sweep(
     sweep: Sweep | str | os.PathLike[str] | dict[str, Any],
     out: str | os.PathLike[str],
     *,
-    workers: int = 1,
+    workers: int | None = None,
     scheduler: str | None = None,
     resume: bool = False,
     progress: Progress | None = None,
@@ -82,21 +83,17 @@ def run_sweep(
     elif not isinstance(sweep, Sweep):
         sweep = load_sweep(sweep)
     jobs = sweep_jobs(sweep)
-    executor = make_executor(workers, scheduler)
-    try:
-        run = prepare(
-            out,
-            kind="sweep",
-            scenario=sweep.base_scenario,
-            jobs=jobs,
-            resume=resume,
-            sweep=sweep.describe(),
-            name=sweep.spec.name,
-        )
-    except BaseException:
-        executor.close()
-        raise
-    return execute(run, jobs, executor, progress)
+    check_executor(workers, scheduler)
+    run = prepare(
+        out,
+        kind="sweep",
+        scenario=sweep.base_scenario,
+        jobs=jobs,
+        resume=resume,
+        sweep=sweep.describe(),
+        name=sweep.spec.name,
+    )
+    return execute(run, jobs, _executor(run, jobs, workers, scheduler), progress)
 
 
 def sensitivity_of(run: Run | str | os.PathLike[str], seed: int = 0) -> Any:

@@ -10,7 +10,9 @@ import typer
 
 from iwm.cli._develop import progress_bar
 
-Workers = Annotated[int, typer.Option(help="worker processes (results do not depend on it)")]
+Workers = Annotated[
+    int | None, typer.Option(help="worker processes; default one per CPU (results do not depend on it)")
+]
 Scheduler = Annotated[
     str | None,
     typer.Option(help="run on Dask: 'local-cluster' or tcp://HOST:PORT (needs iwm[distributed])"),
@@ -68,7 +70,7 @@ def register(app: typer.Typer) -> None:
     def run_cmd(
         scenario: Annotated[Path, typer.Argument(help="scenario file (YAML)")],
         out: Annotated[Path, typer.Option("--out", "-o", help="run folder (new, or the same one with --resume)")],
-        workers: Workers = 1,
+        workers: Workers = None,
         scheduler: Scheduler = None,
         resume: Resume = False,
         report: Annotated[bool, typer.Option(help="write report.html into the run folder at the end")] = False,
@@ -86,7 +88,7 @@ def register(app: typer.Typer) -> None:
     def sweep_cmd(
         sweep: Annotated[Path, typer.Argument(help="sweep file (YAML): scenario, parameters, design")],
         out: Annotated[Path, typer.Option("--out", "-o", help="run folder (new, or the same one with --resume)")],
-        workers: Workers = 1,
+        workers: Workers = None,
         scheduler: Scheduler = None,
         resume: Resume = False,
     ) -> None:
