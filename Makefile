@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.stamp
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean app
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,18 @@ $(STAMP)-base: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(STAMP)-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,distributed,bench]'
+	$(BIN)/python -m pip install -q -e '.[test,distributed,bench,app,e2e]'
 	touch $@
+
+$(STAMP)-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[app]'
+	touch $@
+
+# The end-to-end test drives the dashboard in Debian's Chromium (never a downloaded browser).
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
 
 $(STAMP)-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[bench]'
@@ -29,8 +39,11 @@ $(STAMP)-dev: pyproject.toml | $(BIN)/python
 demo: $(STAMP)-base
 	$(BIN)/iwm demo
 
-test: $(STAMP)-test
+test: $(STAMP)-test $(CHROMIUM)
 	$(BIN)/python -m pytest -n 2
+
+app: $(STAMP)-app
+	$(BIN)/iwm app
 
 bench: $(STAMP)-bench
 	$(BIN)/python benchmarks/run.py

@@ -37,6 +37,9 @@ def _register() -> None:
     from iwm.cli import _study
 
     _study.register(app)
+    from iwm.cli import _app
+
+    _app.register(app)
     try:  # measurement commands register when present
         from iwm.cli import _measure  # type: ignore[attr-defined,unused-ignore]
     except ImportError:  # pragma: no cover - only while that module is absent

@@ -1,0 +1,286 @@
+"""What the dashboard pages compute, without Streamlit: plain functions returning tables.
+
+Each page script only lays out widgets and draws what these functions return, so the logic is
+tested on its own (``tests/test_app_logic.py``) and the pages stay thin.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from iwm._adult import Mechanisms
+from iwm._caregiving import MIXES, CaregiverProfile, CaregivingMix
+from iwm._change import Components, LifeEventParams, Therapy
+from iwm._develop import develop
+from iwm._errors import InputError
+from iwm._life import WEEKS_PER_YEAR, dyad, live, pursue_withdraw_index
+from iwm._people import person
+from iwm._readout import (
+    AAI_CATEGORIES,
+    ADULT_CATEGORIES,
+    INFANT_CLASSES,
+    SECURE_ADULT,
+    anxiety,
+    avoidance,
+    categorize,
+    organized_category,
+)
+from iwm._trials import clients_of_style, therapy_trial
+
+Progress = Callable[[int, int], None]
+
+T1_INFANT = {"A": 0.20, "B": 0.65, "C": 0.10, "D": 0.15}
+"""Low-risk infants (van IJzendoorn et al. 1999; MODEL.md T1)."""
+T3_AAI = {"secure": 0.58, "dismissing": 0.23, "preoccupied": 0.19}
+"""Non-clinical adults' AAI classes (Bakermans-Kranenburg & van IJzendoorn 2009; MODEL.md T3)."""
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+"""Largest questionnaire file the dashboard accepts (it is held in memory, never written)."""
+MAX_UPLOAD_ROWS = 50_000
+
+
+# ---------------------------------------------------------------- formation (C1-C5)
+
+
+def custom_mix(sensitivity: float, consistency: float, rejection: float, frightening: float) -> CaregivingMix:
+    """A mix of one caregiver profile with the given parameters (individual variation kept)."""
+    profile = CaregiverProfile(
+        sensitivity=sensitivity, consistency=consistency, rejection=rejection, frightening=frightening
+    )
+    return CaregivingMix("custom", ((1.0, profile),))
+
+
+def formation(mix: str | CaregivingMix, n: int, seed: int, progress: Progress | None = None) -> dict[str, Any]:
+    """Form ``n`` children under ``mix``: infant classes and adult styles beside the targets,
+    and the adults in anxiety x avoidance space (a sample of at most 3000 points)."""
+    if isinstance(mix, str) and mix not in MIXES:
+        raise InputError("caregiving", f"one of {', '.join(MIXES)}; got {mix!r}")
+    run = develop(mix, n=n, seed=seed, progress=progress)
+    pop = run.population
+    anx, avo = anxiety(pop), avoidance(pop)
+    infant = run.infant_shares()
+    organized = np.bincount(organized_category(anx, avo), minlength=3) / pop.n
+    style = np.array(ADULT_CATEGORIES)[categorize(anx, avo)]
+    take = np.linspace(0, pop.n - 1, min(pop.n, 3000)).round().astype(int)
+    return {
+        "infant": pd.DataFrame(
+            {
+                "class": INFANT_CLASSES,
+                "model": [infant[k] for k in INFANT_CLASSES],
+                "published (T1)": [T1_INFANT[k] for k in INFANT_CLASSES],
+            }
+        ),
+        "adult": pd.DataFrame(
+            {
+                "class": AAI_CATEGORIES,
+                "model at 18": organized,
+                "published adults (T3)": [T3_AAI[k] for k in AAI_CATEGORIES],
+            }
+        ),
+        "styles": pd.Series(run.adult_shares(), name="share"),
+        "space": pd.DataFrame({"avoidance": avo[take], "anxiety": anx[take], "style": style[take]}),
+        "n": pop.n,
+    }
+
+
+# ---------------------------------------------------------------- a couple (C6-C24)
+
+
+def resolve_person(spec: str | tuple[float, float]) -> Any:
+    return person(spec)
+
+
+def couple(
+    a: str | tuple[float, float],
+    b: str | tuple[float, float],
+    *,
+    days: int,
+    seed: int,
+    off: Sequence[str] = (),
+) -> dict[str, Any]:
+    """One couple day by day with every mechanism on, and again with ``off`` switched off (C21-C24).
+
+    Returns both traces (long tables: day, partner, field, value) and a comparison table.
+    """
+    pa, pb = resolve_person(a), resolve_person(b)
+    conditions = {"all mechanisms on": Mechanisms()}
+    if off:
+        conditions["without " + ", ".join(n.replace("_", " ") for n in off)] = Mechanisms().without(*off)
+    traces, rows = {}, []
+    for label, mech in conditions.items():
+        frame = dyad(pa, pb, days=days, seed=seed, mechanisms=mech)
+        traces[label] = frame
+        rows.append(
+            {
+                "condition": label,
+                "pursue-withdraw a->b": pursue_withdraw_index(
+                    frame["bid_a"].to_numpy(), frame["withdrawal_b"].to_numpy()
+                ),
+                "mean distress a": float(frame["distress_a"].mean()),
+                "mean distress b": float(frame["distress_b"].mean()),
+                "satisfaction a (end)": float(frame["satisfaction_a"].iloc[-1]),
+                "satisfaction b (end)": float(frame["satisfaction_b"].iloc[-1]),
+                "anxiety a (end)": float(frame["anxiety_a"].iloc[-1]),
+                "avoidance b (end)": float(frame["avoidance_b"].iloc[-1]),
+            }
+        )
+    return {"traces": traces, "comparison": pd.DataFrame(rows)}
+
+
+def panel(frame: pd.DataFrame, fields: Sequence[str]) -> pd.DataFrame:
+    """Columns ``FIELD (a)``/``FIELD (b)`` over days, for a line chart."""
+    out = pd.DataFrame({"day": frame["day"]})
+    for f in fields:
+        out[f"{f} (a)"] = frame[f"{f}_a"]
+        out[f"{f} (b)"] = frame[f"{f}_b"]
+    return out.set_index("day")
+
+
+# ---------------------------------------------------------------- therapy (C25-C30)
+
+
+def dose_response(
+    style: str,
+    *,
+    n: int,
+    weeks: Sequence[int],
+    seed: int,
+    without: Sequence[str] = (),
+    events: bool = True,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """:func:`iwm.therapy_trial` as a table, one row per dose."""
+    trial = therapy_trial(
+        style,
+        n=n,
+        weeks=tuple(int(w) for w in weeks),
+        seed=seed,
+        without=tuple(without),
+        events=LifeEventParams() if events else LifeEventParams(loss_rate=0, trauma_rate=0),
+        progress=progress,
+    )
+    return pd.DataFrame(trial["doses"])
+
+
+def therapy_course(
+    style: str,
+    *,
+    n: int,
+    weeks: int,
+    seed: int,
+    without: Sequence[str] = (),
+    follow_up_years: float = 1.0,
+    events: bool = True,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Clients' mean anxiety and avoidance and share secure every four weeks (and at the end of
+    therapy), through therapy and a follow-up in which life events can pull former clients
+    back (relapse)."""
+    pop, clients = clients_of_style(style, n, seed)
+    total = int(weeks) + round(follow_up_years * WEEKS_PER_YEAR)
+    years = total / WEEKS_PER_YEAR
+    at_weeks = sorted({*range(4, total + 1, 4), int(weeks), total} - {0})  # every 4 weeks, the end of therapy, the end
+    marks = tuple(w / WEEKS_PER_YEAR for w in at_weeks)
+    life = live(
+        pop,
+        years=years,
+        seed=seed,
+        therapy=Therapy(clients=clients, weeks=int(weeks), components=Components().without(*without)),
+        events=LifeEventParams() if events else LifeEventParams(loss_rate=0, trauma_rate=0),
+        snapshot_years=marks,
+        progress=progress,
+    )
+    rows = [_client_row(0, anxiety(pop)[clients], avoidance(pop)[clients], weeks)]
+    for at, snap in zip(marks, life.snapshots, strict=True):
+        rows.append(_client_row(round(at * WEEKS_PER_YEAR), snap[0][clients], snap[1][clients], weeks))
+    return pd.DataFrame(rows).set_index("week")
+
+
+def _client_row(week: int, anx: np.ndarray, avo: np.ndarray, weeks: int) -> dict[str, Any]:
+    return {
+        "week": week,
+        "phase": "therapy" if week <= weeks and weeks > 0 else "follow-up",
+        "anxiety": float(anx.mean()),
+        "avoidance": float(avo.mean()),
+        "secure": float((categorize(anx, avo) == SECURE_ADULT).mean()),
+    }
+
+
+# ---------------------------------------------------------------- questionnaires
+
+
+def score_upload(data: bytes, name: str, instrument: str, id_column: str) -> dict[str, Any]:
+    """Score an uploaded questionnaire file held in memory (nothing is written to disk)."""
+    from iwm import measure
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError(name, f"{len(data):,} bytes, over the dashboard's limit of {MAX_UPLOAD_BYTES:,} bytes")
+    table = measure.read_responses_bytes(data, name, max_rows=MAX_UPLOAD_ROWS, max_bytes=MAX_UPLOAD_BYTES)
+    scored = measure.score(instrument, table, id_column=id_column)
+    stats = measure.sample_statistics(scored).to_dict()
+    prefix = instrument.replace("-", "_")
+    dims = None
+    if f"{prefix}_anxiety" in scored.table:
+        dims = pd.DataFrame(
+            {
+                "id": scored.table[id_column] if id_column in scored.table else np.arange(1, scored.n + 1),
+                "anxiety": pd.to_numeric(scored.table[f"{prefix}_anxiety"], errors="coerce"),
+                "avoidance": pd.to_numeric(scored.table[f"{prefix}_avoidance"], errors="coerce"),
+            }
+        )
+    return {"scored": scored.table, "stats": stats, "dimensions": dims}
+
+
+def scored_csv(table: pd.DataFrame) -> bytes:
+    """The scored table as CSV bytes for a download (built in memory)."""
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False)
+    return buffer.getvalue().encode("utf-8")
+
+
+def respondent_forward(
+    anxiety_score: float, avoidance_score: float, partner: str, *, days: int, seed: int
+) -> pd.DataFrame:
+    """A respondent placed into the model (C1, C2), living ``days`` with a typical partner."""
+    return dyad(person((anxiety_score, avoidance_score)), person(partner), days=days, seed=seed)
+
+
+# ---------------------------------------------------------------- runs
+
+
+def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
+    """Run folders under ``root`` (one level down, or ``root`` itself), with their status."""
+    from iwm._store import MANIFEST, open_run
+
+    base = Path(root)
+    if not base.is_dir():
+        return pd.DataFrame(columns=[*RUN_COLUMNS, "path"])
+    folders = [base] if (base / MANIFEST).exists() else sorted(p for p in base.iterdir() if (p / MANIFEST).exists())
+    rows = []
+    for folder in folders:
+        try:
+            status = open_run(folder).status()
+        except InputError:
+            continue
+        rows.append(
+            {
+                "run": folder.name,
+                "kind": status["kind"],
+                "name": status["name"],
+                "tasks": status["tasks"],
+                "done": status["done"],
+                "report": (folder / "report.html").exists(),
+                "path": str(folder),
+            }
+        )
+    return pd.DataFrame(rows, columns=[*RUN_COLUMNS, "path"])
+
+
+RUN_COLUMNS = ["run", "kind", "name", "tasks", "done", "report"]

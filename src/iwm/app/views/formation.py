@@ -1,0 +1,49 @@
+"""Formation: caregiving becomes a working model (C1-C5)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from iwm._caregiving import MIXES
+from iwm.app._logic import custom_mix, formation
+from iwm.app._ui import header, progress, show_error
+
+header(
+    "Formation: from caregiving to a working model",
+    "Each simulated child lives 936 weekly episodes: distress, a signal, the caregiver's response, and a "
+    "revision of beliefs about the self (C1: worthy of care?) and others (C2: available? dangerous?) and of "
+    "the signalling strategy that worked (C3-C5). Choose the caregiving and compare infants at 12 months and "
+    "adults at 18 with the published distributions.",
+)
+
+with st.form("formation"):
+    kind = st.radio("Caregiving", ["a named mix", "one caregiver profile"], horizontal=True)
+    mix_name = st.selectbox("Named mix", list(MIXES), index=0)
+    cols = st.columns(4)
+    sensitivity = cols[0].slider("sensitivity", 0.0, 1.0, 0.8, 0.05)
+    consistency = cols[1].slider("consistency", 0.0, 1.0, 0.8, 0.05)
+    rejection = cols[2].slider("rejection", 0.0, 1.0, 0.1, 0.05)
+    frightening = cols[3].slider("frightening", 0.0, 1.0, 0.02, 0.01)
+    n = st.slider("children", 1000, 50_000, 10_000, 1000)
+    seed = st.number_input("seed", 0, 2**31 - 1, 7)
+    submitted = st.form_submit_button("Form the population")
+
+if submitted:
+    mix = mix_name if kind == "a named mix" else custom_mix(sensitivity, consistency, rejection, frightening)
+    try:
+        with progress("forming working models") as update:
+            st.session_state["formation_result"] = formation(mix, int(n), int(seed), progress=update)
+    except Exception as exc:  # shown on the page, never a traceback
+        show_error(exc)
+
+result = st.session_state.get("formation_result")
+if result is not None:
+    st.subheader(f"{result['n']:,} children")
+    left, right = st.columns(2)
+    left.markdown("**Infants at 12 months** (Strange Situation classes, C5) beside T1")
+    left.bar_chart(result["infant"].set_index("class"), stack=False)
+    right.markdown("**Adults at 18** (AAI classes) beside the published adult distribution, T3")
+    right.bar_chart(result["adult"].set_index("class"), stack=False)
+    st.markdown("**Anxiety x avoidance** (C1 self model, C2 other model; ECR metric, scale midpoint 4)")
+    st.scatter_chart(result["space"], x="avoidance", y="anxiety", color="style", height=420)
+    st.dataframe(result["styles"].to_frame().T, hide_index=True)

@@ -1,0 +1,74 @@
+"""Questionnaires: real respondents on the model's scale (measurement; C1, C2)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from iwm._people import STYLES
+from iwm.app._logic import MAX_UPLOAD_BYTES, respondent_forward, score_upload, scored_csv
+from iwm.app._ui import header, show_error
+
+header(
+    "Questionnaires: score a sample, place a person in the model",
+    "Upload answers to the ECR-R, ECR-S or RQ: they are scored with the published keys and shown in anxiety x "
+    "avoidance space, the two dimensions that read out the self model (C1) and the other model (C2). A "
+    "respondent can be placed into the model and live forward with a partner (C6-C15). The file stays in memory "
+    "and is never written to disk; scores describe research samples, not diagnoses.",
+)
+
+upload = st.file_uploader(
+    f"Responses (CSV, TSV, Excel or Parquet; at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB)",
+    type=["csv", "tsv", "xlsx", "parquet"],
+)
+cols = st.columns(2)
+instrument = cols[0].selectbox("Instrument", ["ecr-r", "ecr-s", "rq"])
+id_column = cols[1].text_input("Respondent id column", "id")
+
+if upload is not None:
+    try:
+        st.session_state["scored"] = score_upload(upload.getvalue(), upload.name, instrument, id_column)
+        st.session_state["scored_name"] = upload.name
+    except Exception as exc:  # a clear message naming file, row and column
+        st.session_state.pop("scored", None)
+        show_error(exc)
+
+result = st.session_state.get("scored")
+if upload is not None and result is not None:
+    stats = result["stats"]
+    st.subheader(f"{stats['n']} respondents, {stats['instrument']}")
+    st.json(
+        {"scores": stats["scores"], "reliability": stats["reliability"], "warnings": stats.get("warnings", [])},
+        expanded=False,
+    )
+    st.dataframe(result["scored"], hide_index=True, height=240)
+    st.download_button(
+        "Download the scored file (CSV)",
+        data=scored_csv(result["scored"]),
+        file_name=f"scored-{st.session_state['scored_name'].rsplit('.', 1)[0]}.csv",
+        mime="text/csv",
+    )
+    dims = result["dimensions"]
+    if dims is not None:
+        st.markdown("**The sample in anxiety x avoidance space** (scale midpoint 4)")
+        st.scatter_chart(dims.dropna(), x="avoidance", y="anxiety", height=360)
+        complete = dims.dropna()
+        if len(complete):
+            st.markdown("**Place a respondent into the model and simulate forward**")
+            with st.form("forward"):
+                chosen = st.selectbox("Respondent", complete["id"].astype(str).tolist())
+                partner = st.selectbox("Partner's style", list(STYLES), index=0)
+                days = st.slider("days", 14, 365, 90, 7)
+                go = st.form_submit_button("Simulate forward")
+            if go:
+                row = complete[complete["id"].astype(str) == chosen].iloc[0]
+                try:
+                    frame = respondent_forward(
+                        float(row["anxiety"]), float(row["avoidance"]), partner, days=int(days), seed=1
+                    )
+                    st.markdown(f"Respondent {chosen} (a) with a typical {partner} partner (b)")
+                    st.line_chart(frame.set_index("day")[["bid_a", "perceived_a", "distress_a", "trust_a"]], height=260)
+                    st.line_chart(frame.set_index("day")[["anxiety_a", "avoidance_a"]], height=200)
+                except Exception as exc:
+                    show_error(exc)
+    else:
+        st.info("The RQ has no anxiety and avoidance scores on the ECR scale; placement needs the ECR-R or ECR-S.")
