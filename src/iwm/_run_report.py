@@ -15,6 +15,7 @@ import numpy as np
 from iwm._readout import ADULT_CATEGORIES, INFANT_CLASSES
 from iwm._report import _COLOURS, Section, _grouped_bars, _pyplot, dyad_figure, figure_uri, render_html
 from iwm._store import Run
+from iwm._study import CLIENT_OUTCOMES
 
 T1 = {"A": 0.20, "B": 0.65, "C": 0.10, "D": 0.15}
 """Low-risk infant classes (van IJzendoorn et al. 1999), MODEL.md T1."""
@@ -160,19 +161,9 @@ def therapy_section(summary: Any) -> Section | None:
     right.legend(frameon=False, fontsize=8)
     fig.tight_layout()
     table = _html_table(
-        by.reset_index()[
-            [
-                "therapy_weeks",
-                "clients",
-                "clients_anxiety_d",
-                "clients_avoidance_d",
-                "clients_anxiety_d_end",
-                "clients_avoidance_d_end",
-                "clients_secure_post",
-                "clients_secure_end",
-                "clients_relapse",
-            ]
-        ].rename(columns=lambda c: c.replace("clients_", "")),
+        by.reset_index()[["therapy_weeks", "clients", *CLIENT_OUTCOMES[:7]]].rename(
+            columns=lambda c: c.replace("clients_", "")
+        ),
         {"clients": ".0f", "therapy_weeks": ".0f"},
     )
     return (

@@ -55,6 +55,19 @@ from iwm._trials import cohens_d
 
 TABLES = ("summary", "people", "trajectories", "pairings", "couples")
 
+CLIENT_OUTCOMES = (
+    "clients_anxiety_d",
+    "clients_avoidance_d",
+    "clients_anxiety_d_end",
+    "clients_avoidance_d_end",
+    "clients_secure_post",
+    "clients_secure_end",
+    "clients_relapse",
+    "clients_anxiety_change_end",
+    "clients_avoidance_change_end",
+)
+"""Summary columns of a therapy arm's clients (null in arms without therapy)."""
+
 Progress = Callable[[int, int], None]
 
 
@@ -221,18 +234,7 @@ def _therapy_summary(
         "therapy_weeks": therapy.weeks if therapy is not None else None,
         "clients": int(clients.sum()),
     }
-    keys = (
-        "clients_anxiety_d",
-        "clients_avoidance_d",
-        "clients_anxiety_d_end",
-        "clients_avoidance_d_end",
-        "clients_secure_post",
-        "clients_secure_end",
-        "clients_relapse",
-        "clients_anxiety_change_end",
-        "clients_avoidance_change_end",
-    )
-    out.update(dict.fromkeys(keys))
+    out.update(dict.fromkeys(CLIENT_OUTCOMES))
     pre, post = when
     if therapy is None or not clients.any() or post is None:
         return out

@@ -40,6 +40,20 @@ def _kind(path: Path) -> str:
     return suffix
 
 
+def _check_options(encoding: str | None, max_rows: int, max_bytes: int) -> str | None:
+    """The reading limits checked, and the encoding's canonical name."""
+    if not isinstance(max_rows, int) or max_rows < 1:
+        raise ParameterError("max_rows", "a whole number >= 1", max_rows)
+    if not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ParameterError("max_bytes", "a whole number >= 1", max_bytes)
+    if encoding is None:
+        return None
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise ParameterError("encoding", "a known text encoding (e.g. cp1252, latin-1)", encoding) from None
+
+
 def read_responses(
     path: str | os.PathLike[str],
     *,
@@ -55,15 +69,7 @@ def read_responses(
     first sheet, header in its first non-empty row. A file over ``max_bytes`` or with more than
     ``max_rows`` respondents is refused.
     """
-    if not isinstance(max_rows, int) or max_rows < 1:
-        raise ParameterError("max_rows", "a whole number >= 1", max_rows)
-    if not isinstance(max_bytes, int) or max_bytes < 1:
-        raise ParameterError("max_bytes", "a whole number >= 1", max_bytes)
-    if encoding is not None:
-        try:
-            encoding = codecs.lookup(encoding).name
-        except LookupError:
-            raise ParameterError("encoding", "a known text encoding (e.g. cp1252, latin-1)", encoding) from None
+    encoding = _check_options(encoding, max_rows, max_bytes)
     p = Path(path)
     name = str(path)
     suffix = _kind(p)
@@ -99,15 +105,7 @@ def read_responses_bytes(
     """Read a respondents' file held in memory (an upload), exactly as :func:`read_responses`
     reads one on disk; ``name`` (the file's name) gives its type by suffix and names it in
     errors. Nothing is written anywhere."""
-    if not isinstance(max_bytes, int) or max_bytes < 1:
-        raise ParameterError("max_bytes", "a whole number >= 1", max_bytes)
-    if not isinstance(max_rows, int) or max_rows < 1:
-        raise ParameterError("max_rows", "a whole number >= 1", max_rows)
-    if encoding is not None:
-        try:
-            encoding = codecs.lookup(encoding).name
-        except LookupError:
-            raise ParameterError("encoding", "a known text encoding (e.g. cp1252, latin-1)", encoding) from None
+    encoding = _check_options(encoding, max_rows, max_bytes)
     suffix = _kind(Path(name))
     if len(data) > max_bytes:
         raise InputError(name, f"{len(data):,} bytes, over the limit of {max_bytes:,} bytes")
