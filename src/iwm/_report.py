@@ -43,7 +43,8 @@ def _grouped_bars(
     width = 0.8 / bars
     x = np.arange(len(labels))
     for i, (name, shares) in enumerate(groups):
-        ax.bar(x + i * width, [shares[k] for k in labels], width, label=name, color=_COLOURS[i % 4])
+        colour = _COLOURS[i] if i < len(_COLOURS) else plt.get_cmap("tab10")(i % 10)
+        ax.bar(x + i * width, [shares[k] for k in labels], width, label=name, color=colour)
     if reference:
         name, shares = reference
         ax.bar(

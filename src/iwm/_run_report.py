@@ -77,7 +77,7 @@ def styles_section(summary: Any) -> list[Section]:
             "Adult styles",
             "Quadrants of anxiety (self model, C1) and avoidance (other model, C2) at 18 and at the end of the "
             "adult years, by arm; means over replicates.",
-            _grouped_bars("Adult styles", "share of adults", ADULT_CATEGORIES, ADULT_CATEGORIES, groups[:4]),
+            _grouped_bars("Adult styles", "share of adults", ADULT_CATEGORIES, ADULT_CATEGORIES, groups),
         )
     )
     return out
@@ -116,7 +116,8 @@ def trajectories_section(traj: Any) -> Section:
     ages = sorted(traj["age"].unique())
     return (
         "Trajectories in anxiety x avoidance space",
-        f"A fixed sample of people from 18 to {ages[-1]:g}, coloured by their style at 18; thick lines are the "
+        f"A fixed sample of people from 18 to {ages[-1]:g} (first replicate; up to four arms), coloured by their "
+        "style at 18; thick lines are the "
         "mean path of each style. Lines stay near where they start: the models keep themselves alive through "
         "projection, repetition, defensive behaviour and avoided vulnerability (C21-C24); they bend toward "
         "security under a responsive partner or therapy (C25-C30).",
