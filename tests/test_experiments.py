@@ -703,3 +703,19 @@ def test_another_process_reads_the_same_run(small_run: iwm.Run) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     here = small_run.query("SELECT round(sum(anxiety_end), 6) AS s FROM people")["s"].item()
     assert math.isclose(float(out.stdout.strip()), here, rel_tol=0, abs_tol=1e-9)
+
+
+def test_progress_moves_within_tasks_and_ends_at_the_total(tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    scenario = {
+        "population": {"n": 9000},
+        "adult": {"years": 0.25},
+        "replicates": 2,
+        "execution": {"chunk_size": 4096},
+        "recorders": {"people": False},
+    }
+    iwm.run_scenario(scenario, tmp_path / "p", workers=1, progress=lambda d, t: seen.append((d, t)))
+    done = [d for d, _ in seen]
+    assert {t for _, t in seen} == {2000}  # thousandths of a task, two tasks
+    assert done == sorted(done) and done[0] == 0 and done[-1] == 2000
+    assert any(0 < d < 1000 for d in done)  # the first task reports while it runs (3 chunks, 2 stages)

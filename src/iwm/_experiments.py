@@ -40,7 +40,8 @@ def run_scenario(
     """Run every (arm, replicate) task of a scenario (a file, a mapping or a
     :class:`Scenario`) into the run folder ``out``.
 
-    ``workers`` local processes (default: one per CPU), or a Dask ``scheduler`` (``"local-cluster"`` or
+    ``progress(done, total)`` counts thousandths of a task. ``workers`` local processes
+    (default: one per CPU), or a Dask ``scheduler`` (``"local-cluster"`` or
     ``"tcp://HOST:PORT"``). ``resume=True`` finishes a run that was interrupted. Results
     are the same whatever the executor and the number of workers.
     """

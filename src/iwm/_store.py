@@ -49,10 +49,10 @@ class Job:
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
-def work(job: Job) -> tuple[str, dict[str, pa.Table], float]:
+def work(job: Job, progress: Progress | None = None) -> tuple[str, dict[str, pa.Table], float]:
     """Run one job (on any worker): its id, its tables and the seconds it took."""
     start = time.perf_counter()
-    tables = run_task(job.scenario, job.task, extra=job.extra)
+    tables = run_task(job.scenario, job.task, extra=job.extra, progress=progress)
     return job.id, tables, time.perf_counter() - start
 
 
@@ -332,19 +332,37 @@ def _digest(data: Mapping[str, Any] | None) -> str | None:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+PROGRESS_SCALE = 1000
+"""Progress is reported in thousandths of a task."""
+
+
 def execute(run: Run, jobs: Sequence[Job], executor: Any, progress: Progress | None = None) -> Run:
-    """Run every job not yet done on ``executor``, recording each as it finishes."""
+    """Run every job not yet done on ``executor``, recording each as it finishes.
+
+    ``progress(done, total)`` counts thousandths of a task (:data:`PROGRESS_SCALE`); where
+    tasks run in this process it also moves while a task runs.
+    """
     done = set(run.done())
     todo = [j for j in jobs if j.id not in done]
-    total, finished = len(jobs), len(jobs) - len(todo)
+    total, finished = len(jobs) * PROGRESS_SCALE, (len(jobs) - len(todo)) * PROGRESS_SCALE
     if progress:
         progress(finished, total)
+    fn: Any = work
+    if progress is not None and getattr(executor, "name", "") == "serial":
+        report = progress
+
+        def within(d: int, t: int) -> None:
+            report(finished + min(PROGRESS_SCALE - 1, PROGRESS_SCALE * d // max(t, 1)), total)
+
+        def fn(job: Job) -> tuple[str, dict[str, pa.Table], float]:
+            return work(job, within)
+
     last_save = time.monotonic()
     try:
-        results: Iterator[tuple[str, dict[str, pa.Table], float]] = executor.imap_unordered(work, todo)
+        results: Iterator[tuple[str, dict[str, pa.Table], float]] = executor.imap_unordered(fn, todo)
         for tid, tables, seconds in results:
             run._record(tid, tables, seconds)
-            finished += 1
+            finished += PROGRESS_SCALE
             if progress:
                 progress(finished, total)
             if time.monotonic() - last_save > 5:

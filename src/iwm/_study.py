@@ -91,9 +91,19 @@ def run_task(
 ) -> dict[str, pa.Table]:
     """Run one task of ``scenario`` and return its tables (see the module docstring).
 
-    ``extra`` adds columns to the summary row (a sweep's parameter values).
+    ``extra`` adds columns to the summary row (a sweep's parameter values); ``progress(done,
+    total)`` follows formation and then adult life as one fraction of the task.
     """
     sc, arm = scenario, scenario.arms[task.arm]
+    stages = 2 if sc.adult is not None and sc.adult.years > 0 else 1
+
+    def stage(k: int) -> Progress | None:
+        """Progress of formation (stage 0) and adult life (stage 1) as one fraction of the task."""
+        if progress is None:
+            return None
+        report = progress
+        return lambda done, total: report(k * total + done, stages * total)
+
     ids = {"task": task.index, "point": task.point, "arm": arm.name, "replicate": task.replicate}
     which, mix = sc.population.mix_source()
     formed = develop(
@@ -104,7 +114,7 @@ def run_task(
         infant_readout=build(InfantReadout, sc.population.infant_readout),
         transmission=build(TransmissionParams, sc.population.transmission),
         chunk_size=sc.execution.chunk_size,
-        progress=progress,
+        progress=stage(0),
     )
     pop = formed.population
     adult = sc.adult
@@ -140,7 +150,7 @@ def run_task(
             events=build(LifeEventParams, adult.events) if adult.events is not None else None,
             snapshot_years=snapshot_years,
             chunk_size=sc.execution.chunk_size,
-            progress=progress,
+            progress=stage(1),
         )
         summary.update(_adult_summary(life, readout, style18))
         summary.update(_therapy_summary(life, therapy, clients, (anx18, avo18), (pre, post), snapshot_years))

@@ -14,10 +14,11 @@ from iwm._readout import ADULT_CATEGORIES, INFANT_CLASSES
 
 
 @contextmanager
-def progress_bar(description: str, enabled: bool = True) -> Iterator[Progress]:
-    """A rich progress bar on stderr; yields the ``progress(done, total)`` callback."""
+def progress_bar(description: str, enabled: bool = True, percent: bool = False) -> Iterator[Progress]:
+    """A rich progress bar on stderr; yields the ``progress(done, total)`` callback. It shows
+    done/total, or with ``percent`` a percentage and the time left."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TaskProgressColumn, TimeElapsedColumn, TimeRemainingColumn
     from rich.progress import Progress as Bar
 
     console = Console(stderr=True)
@@ -27,7 +28,7 @@ def progress_bar(description: str, enabled: bool = True) -> Iterator[Progress]:
     with Bar(
         "[progress.description]{task.description}",
         BarColumn(),
-        MofNCompleteColumn(),
+        *((TaskProgressColumn(), TimeRemainingColumn()) if percent else (MofNCompleteColumn(),)),
         TimeElapsedColumn(),
         console=console,
         transient=True,

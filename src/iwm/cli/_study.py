@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
         """Run a scenario: every arm and replicate, each a task, stored as Parquet with a manifest."""
         from iwm._experiments import run_scenario
 
-        with progress_bar("tasks") as progress:
+        with progress_bar("tasks", percent=True) as progress:
             run = run_scenario(scenario, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
         _finished(run, typer.echo)
         if report:
@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
         """Run a sweep: a grid, Sobol or Morris design over scenario parameters (SALib)."""
         from iwm._experiments import run_sweep
 
-        with progress_bar("tasks") as progress:
+        with progress_bar("tasks", percent=True) as progress:
             run = run_sweep(sweep, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
         _finished(run, typer.echo)
         typer.echo(f"  indices: iwm sensitivity {run.path}")
@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
         scenario = scenario_from_mapping(data, f"iwm/scenarios/{DEMO}")
         say = typer.echo
         say(f"iwm demo: {scenario.description.strip()}")
-        with progress_bar("demo tasks") as progress:
+        with progress_bar("demo tasks", percent=True) as progress:
             run = run_scenario(scenario, out, workers=workers, resume=True, progress=progress)
         s = run.query(
             "SELECT arm, avg(at18_secure) AS at18, avg(end_secure) AS end_secure, avg(aai_secure) AS aai_secure, "
