@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -163,6 +164,11 @@ def load_mix(path: str) -> CaregivingMix:
             sensitivity: 0.4
             consistency: 0.2
     """
+    return mix_from_mapping(read_mix_file(path), where=str(path))
+
+
+def read_mix_file(path: str | os.PathLike[str]) -> Any:
+    """The parsed content of a mix file (YAML or TOML), not yet validated."""
     import pathlib
 
     p = pathlib.Path(path)
@@ -183,7 +189,7 @@ def load_mix(path: str) -> CaregivingMix:
             data = yaml.safe_load(text)
     except Exception as exc:  # parser errors carry their own line numbers
         raise InputError(str(p), f"not valid {p.suffix[1:].upper()}: {' '.join(str(exc).split())}") from None
-    return mix_from_mapping(data, where=str(p))
+    return data
 
 
 def mix_from_mapping(data: Any, where: str) -> CaregivingMix:

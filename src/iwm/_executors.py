@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Protocol, TypeVar
@@ -57,7 +58,7 @@ class PoolExecutor:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers)
+        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
 
     def imap_unordered(self, fn: Callable[[J], R], jobs: Sequence[J]) -> Iterator[R]:
         pending = iter(jobs)
@@ -76,6 +77,46 @@ class PoolExecutor:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a pool worker: end this process when the driving process is gone (even after a
+    SIGKILL, which gives the pool no chance to stop its workers)."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="iwm-exit-with-parent", daemon=True).start()
+
+
+CONNECT_SECONDS = 30.0
+"""How long to wait for a Dask scheduler to answer."""
+
+
+def _connect(client: Any, address: str, seconds: float) -> Any:
+    """A Dask client of the scheduler at ``address``, or a clear error within ``seconds``, also
+    when something that is not a Dask scheduler listens there (which can stall a handshake)."""
+    import threading
+
+    result: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            result["client"] = client(address, timeout=f"{seconds:g}s")
+        except BaseException as exc:  # any failure to connect is reported below, never raised here
+            result["error"] = exc
+
+    thread = threading.Thread(target=connect, name="iwm-dask-connect", daemon=True)
+    thread.start()
+    thread.join(seconds + 5)
+    if "client" in result:
+        return result["client"]
+    why = f"{type(result['error']).__name__}: {result['error']}" if "error" in result else f"no answer in {seconds:g} s"
+    raise ParameterError("scheduler", "the address of a running Dask scheduler", f"{address} ({why[:200]})")
 
 
 class DaskExecutor:
@@ -103,10 +144,7 @@ class DaskExecutor:
             )
             self._client = Client(self._cluster)
         elif scheduler.startswith(("tcp://", "tls://")):
-            try:
-                self._client = Client(scheduler, timeout="20s")
-            except OSError as exc:
-                raise ParameterError("scheduler", "a reachable Dask scheduler", f"{scheduler} ({exc})") from None
+            self._client = _connect(Client, scheduler, CONNECT_SECONDS)
         else:
             raise ParameterError("scheduler", "'local-cluster' or an address tcp://HOST:PORT", scheduler)
         self.workers = len(self._client.scheduler_info().get("workers", {})) or workers

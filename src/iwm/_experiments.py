@@ -12,7 +12,7 @@ from typing import Any
 
 from iwm._executors import check_executor, make_executor
 from iwm._scenario import Scenario, load_scenario, scenario_from_mapping
-from iwm._store import Job, Progress, Run, execute, open_run, prepare, task_id
+from iwm._store import MANIFEST, Job, Progress, Run, execute, open_run, prepare, task_id
 from iwm._sweep import Sweep, load_sweep, sensitivity, sweep_from_mapping
 
 
@@ -47,13 +47,24 @@ def run_scenario(
     """
     sc = _scenario(scenario)
     jobs = scenario_jobs(sc)
-    check_executor(workers, scheduler)  # before the folder is made
-    run = prepare(out, kind="run", scenario=sc, jobs=jobs, resume=resume)
-    return execute(run, jobs, _executor(run, jobs, workers, scheduler), progress)
+    executor = _executor(out, jobs, workers, scheduler, resume)
+    try:
+        run = prepare(out, kind="run", scenario=sc, jobs=jobs, resume=resume)
+    except BaseException:
+        executor.close()
+        raise
+    return execute(run, jobs, executor, progress)
 
 
-def _executor(run: Run, jobs: list[Job], workers: int | None, scheduler: str | None) -> Any:
-    done = set(run.done())
+def _executor(
+    out: str | os.PathLike[str], jobs: list[Job], workers: int | None, scheduler: str | None, resume: bool
+) -> Any:
+    """The executor, made (and a scheduler reached) before the run folder is, so that a failure
+    here leaves nothing behind; no more local workers than tasks left."""
+    check_executor(workers, scheduler)
+    done: set[str] = set()
+    if resume and (Path(out) / MANIFEST).exists():
+        done = set(open_run(out).done())
     return make_executor(workers, scheduler, tasks=sum(j.id not in done for j in jobs))
 
 
@@ -84,17 +95,21 @@ def run_sweep(
     elif not isinstance(sweep, Sweep):
         sweep = load_sweep(sweep)
     jobs = sweep_jobs(sweep)
-    check_executor(workers, scheduler)
-    run = prepare(
-        out,
-        kind="sweep",
-        scenario=sweep.base_scenario,
-        jobs=jobs,
-        resume=resume,
-        sweep=sweep.describe(),
-        name=sweep.spec.name,
-    )
-    return execute(run, jobs, _executor(run, jobs, workers, scheduler), progress)
+    executor = _executor(out, jobs, workers, scheduler, resume)
+    try:
+        run = prepare(
+            out,
+            kind="sweep",
+            scenario=sweep.base_scenario,
+            jobs=jobs,
+            resume=resume,
+            sweep=sweep.describe(),
+            name=sweep.spec.name,
+        )
+    except BaseException:
+        executor.close()
+        raise
+    return execute(run, jobs, executor, progress)
 
 
 def sensitivity_of(run: Run | str | os.PathLike[str], seed: int = 0) -> Any:

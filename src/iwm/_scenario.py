@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pydantic
+import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from iwm._adult import AdultParams, Mechanisms
@@ -160,13 +161,22 @@ class TrajectoryRecorder(BaseModel):
     sample: Annotated[int, Field(ge=0, le=1_000_000, strict=True)] = 1000
 
 
+Score = Annotated[float, Field(ge=1, le=7)]
+PersonSpec = Literal[tuple(STYLES)] | tuple[Score, Score]  # type: ignore[valid-type]
+"""A typical person of a style, or ``[anxiety, avoidance]`` on the ECR metric (1-7)."""
+
+
 class CoupleRecorder(BaseModel):
-    """A fixed couple of two typical people, recorded day by day (C6-C15)."""
+    """A fixed couple, recorded day by day (C6-C15): each partner a typical person of a style
+    or ``[anxiety, avoidance]``."""
 
     model_config = _STRICT
-    a: Literal[tuple(STYLES)]  # type: ignore[valid-type]
-    b: Literal[tuple(STYLES)]  # type: ignore[valid-type]
+    a: PersonSpec  # type: ignore[valid-type]
+    b: PersonSpec  # type: ignore[valid-type]
     days: Annotated[int, Field(ge=1, le=3650, strict=True)] = 120
+
+    def label(self) -> str:
+        return "-".join(p if isinstance(p, str) else f"({p[0]:g},{p[1]:g})" for p in (self.a, self.b))
 
 
 class Recorders(BaseModel):
@@ -227,6 +237,8 @@ class Scenario(BaseModel):
                         f"must be before the end of the adult years ({years:g}); got {arm.therapy.start_year:g}",
                     )
                 )
+        if self.recorders.couples and self.adult is None:
+            out.append(("recorders.couples", "couples live adult days, but `adult` is null"))
         return out
 
     def tasks(self) -> list[TaskSpec]:
@@ -274,7 +286,7 @@ def _path_text(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("str", "CaregivingSection", "function-after[_one_source(), PopulationSection]"):
+        elif part in ("str", "CaregivingSection") or any(ch in part for ch in "[]()"):
             continue  # pydantic's name for a branch of a union, not a key the user wrote
         else:
             out += f".{part}" if out else str(part)
@@ -327,9 +339,13 @@ def explain(exc: pydantic.ValidationError, where: str, root: type[BaseModel] | N
     return InputError(f"{where}: {path}", f"{_problem(first, root or Scenario)}{more}")
 
 
-def scenario_from_mapping(data: Any, where: str = "scenario") -> Scenario:
+def scenario_from_mapping(data: Any, where: str = "scenario", base_dir: Path | None = None) -> Scenario:
+    """Validate a scenario mapping. Mix files it names (relative to ``base_dir``, default the
+    working folder) are read now and written into the scenario, so a run records the mix
+    itself and does not depend on where it is started from."""
     if not isinstance(data, Mapping):
         raise InputError(where, f"must be a mapping of scenario keys; got {type(data).__name__}")
+    data = _inline_mix_files(data, base_dir if base_dir is not None else Path.cwd(), where)
     try:
         scenario = Scenario.model_validate(dict(data))
     except pydantic.ValidationError as exc:
@@ -343,7 +359,7 @@ def scenario_from_mapping(data: Any, where: str = "scenario") -> Scenario:
 
 
 def read_yaml(path: str | Path) -> Any:
-    import yaml
+    """Parse a YAML file safely; errors name the file, and a key given twice is an error."""
 
     p = Path(path)
     try:
@@ -355,28 +371,55 @@ def read_yaml(path: str | Path) -> Any:
     except (UnicodeDecodeError, OSError) as exc:
         raise InputError(str(p), f"cannot be read as UTF-8 text ({exc.__class__.__name__})") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         raise InputError(str(p), f"not valid YAML: {' '.join(str(exc).split())}") from None
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice in one mapping (YAML would keep the
+    last silently, so a study with a typo would run with a value the user did not mean)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"key {key!r} appears twice (lines {seen[key] + 1} and {key_node.start_mark.line + 1})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read and validate a scenario file. Mix files it names are read relative to it."""
     p = Path(path)
-    data = read_yaml(p)
-    data = _resolve_mix_paths(data, p.parent)
-    return scenario_from_mapping(data, str(p))
+    return scenario_from_mapping(read_yaml(p), str(p), p.parent)
 
 
-def _resolve_mix_paths(data: Any, base: Path) -> Any:
-    if not isinstance(data, Mapping) or not isinstance(data.get("population"), Mapping):
+def _inline_mix_files(data: Mapping[str, Any], base: Path, where: str) -> Mapping[str, Any]:
+    """``population.caregiving: my-mix.yaml`` becomes the mix itself (``{name, components}``)."""
+    from iwm._caregiving import read_mix_file
+
+    if not isinstance(data.get("population"), Mapping):
         return data
     out = copy.deepcopy(dict(data))
     pop = dict(out["population"])
     for key in ("caregiving", "parents"):
         spec = pop.get(key)
-        if isinstance(spec, str) and spec.endswith((".yaml", ".yml", ".toml")) and not Path(spec).is_absolute():
-            pop[key] = str(base / spec)
+        if isinstance(spec, str) and spec.endswith((".yaml", ".yml", ".toml")):
+            path = Path(spec) if Path(spec).is_absolute() else base / spec
+            try:
+                mix = read_mix_file(path)
+            except InputError as exc:
+                raise InputError(f"{where}: population.{key}", f"{exc.where}: {exc.problem}") from None
+            if isinstance(mix, Mapping):
+                mix = {"name": path.stem, **mix}
+            pop[key] = mix
     out["population"] = pop
     return out
 

@@ -159,24 +159,36 @@ class Run:
         except ImportError:
             raise InputError("duckdb", "not installed: pip install duckdb") from None
         con = duckdb.connect(":memory:")
+        readable: list[str] = []
         for name in self.table_names():
-            files = ", ".join("'" + str(f).replace("'", "''") + "'" for f in self.files(name))
+            paths = [str(f.resolve()) for f in self.files(name)]
+            readable += paths
+            files = ", ".join(_sql_text(f) for f in paths)
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}], union_by_name = true)")
         import pandas as pd
 
         tasks = pd.DataFrame([{k: v for k, v in t.items() if k != "extra"} for t in self.tasks()])
         con.register("tasks", tasks)
+        # read-only on the run's own files: no other file can be read, written or attached
+        con.execute(f"SET allowed_paths = [{', '.join(_sql_text(f) for f in readable)}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
         return con
 
     def query(self, sql: str) -> Any:
         """Run DuckDB SQL over the run; a pandas DataFrame."""
         import duckdb
 
+        views = ", ".join([*self.table_names(), "tasks"])
+        if not isinstance(sql, str) or not sql.strip():
+            raise InputError(f"query on {self.path}", f"the SQL is empty; e.g. SELECT * FROM summary (tables: {views})")
         con = self.connect()
         try:
-            return con.execute(sql).df()
+            result = con.execute(sql)
+            if result.description is None:
+                raise InputError(f"query on {self.path}", "the statement returned no table; queries are read-only")
+            return result.df()
         except duckdb.Error as exc:
-            views = ", ".join([*self.table_names(), "tasks"])
             raise InputError(f"query on {self.path}", f"{' '.join(str(exc).split())} (tables: {views})") from None
         finally:
             con.close()
@@ -222,6 +234,10 @@ class Run:
         atomic_write_text(self.path / MANIFEST, json.dumps(manifest, indent=1, default=str) + "\n")
 
 
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _finished(entry: Mapping[str, Any]) -> dict[str, Any]:
     return {k: entry[k] for k in ("seconds", "finished", "rows") if k in entry}
 
@@ -262,8 +278,8 @@ def prepare(
             s = run.status()
             raise InputError(
                 str(p),
-                f"already holds a {run.kind} ({s['done']} of {s['tasks']} tasks done); pass --resume to finish it "
-                "(resume=True), or choose another folder",
+                f"already holds a {run.kind} ({s['done']} of {s['tasks']} tasks done); finish it with --resume "
+                "(resume=True in Python), or choose another folder",
             )
         stored = {k: run.manifest.get(k) for k in identity}
         if stored != identity:
@@ -275,9 +291,14 @@ def prepare(
             part.unlink(missing_ok=True)  # temporary files of a write that was killed
         _drop_torn_line(p / JOURNAL)
         return run
+    if p.exists() and not p.is_dir():
+        raise InputError(str(p), "is a file; an iwm run needs a new or empty folder")
     if p.exists() and any(p.iterdir()):
         raise InputError(str(p), "exists and is not empty; an iwm run needs a new or empty folder")
-    p.mkdir(parents=True, exist_ok=True)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(p), f"cannot make the run folder ({exc.strerror or exc})") from None
     manifest = {
         "format": FORMAT,
         **identity,

@@ -41,6 +41,7 @@ from iwm._population import Population
 from iwm._readout import (
     AAI_CATEGORIES,
     ADULT_CATEGORIES,
+    INFANT_CLASSES,
     SECURE_ADULT,
     AdultReadout,
     InfantReadout,
@@ -67,6 +68,36 @@ CLIENT_OUTCOMES = (
     "clients_avoidance_change_end",
 )
 """Summary columns of a therapy arm's clients (null in arms without therapy)."""
+
+OUTCOMES = (
+    *(f"infant_{k}" for k in INFANT_CLASSES),
+    *(f"at18_{k}" for k in ADULT_CATEGORIES),
+    "anxiety_mean_18",
+    "avoidance_mean_18",
+    "years",
+    *(f"end_{k}" for k in ADULT_CATEGORIES),
+    *(f"aai_{k}" for k in AAI_CATEGORIES),
+    "unresolved",
+    "anxiety_mean_end",
+    "avoidance_mean_end",
+    "anxiety_r",
+    "avoidance_r",
+    "anxiety_change",
+    "avoidance_change",
+    "insecure_to_secure",
+    "anxious_anxiety_change",
+    "avoidant_avoidance_change",
+    "partnered_end",
+    "satisfaction_mean",
+    "breakups_per_person",
+    "events_per_person",
+    "pursue_withdraw_anxious_avoidant",
+    "pursue_withdraw_secure",
+    "therapy_weeks",
+    "clients",
+    *CLIENT_OUTCOMES,
+)
+"""The numeric summary columns a task with adult years reports (what a sweep can analyse)."""
 
 Progress = Callable[[int, int], None]
 
@@ -158,14 +189,14 @@ def run_task(
             tables["pairings"] = _pairings(life, ids)
         for i, couple in enumerate(sc.recorders.couples):
             frame = dyad(
-                person(couple.a),
-                person(couple.b),
+                person(couple.a if isinstance(couple.a, str) else tuple(couple.a)),
+                person(couple.b if isinstance(couple.b, str) else tuple(couple.b)),
                 days=couple.days,
                 seed=task.seed,
                 params=build(AdultParams, adult.params),
                 mechanisms=build(Mechanisms, adult.mechanisms),
             )
-            frame.insert(0, "couple", f"{couple.a}-{couple.b}")
+            frame.insert(0, "couple", couple.label())
             frame.insert(0, "couple_index", i)
             tables["couples"] = _concat(tables.get("couples"), _with_ids(pa.Table.from_pandas(frame), ids))
     tables["summary"] = _row_table(summary)

@@ -32,7 +32,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from iwm._errors import InputError
 from iwm._scenario import (
     Scenario,
-    _resolve_mix_paths,
     explain,
     get_path,
     read_yaml,
@@ -105,13 +104,31 @@ class SweepSpec(BaseModel):
 class Sweep:
     """A validated sweep: the base scenario, the points and the scenario of each point."""
 
-    def __init__(self, spec: SweepSpec, base: dict[str, Any], where: str, base_where: str) -> None:
+    def __init__(
+        self, spec: SweepSpec, base: dict[str, Any], where: str, base_where: str, base_dir: Path | None = None
+    ) -> None:
         self.spec, self.base, self.where = spec, base, where
-        self.base_scenario = scenario_from_mapping(base, base_where)
+        self.base_scenario = scenario_from_mapping(base, base_where, base_dir)
+        self._check_outputs()
         self._check_paths()
         self.samples = self._design()
         self.points = [dict(zip(spec.parameters, row, strict=True)) for row in self.samples]
         self.scenarios = [self._scenario_at(i, point) for i, point in enumerate(self.points)]
+
+    def _check_outputs(self) -> None:
+        from iwm._study import OUTCOMES
+
+        for i, output in enumerate(self.spec.outputs):
+            if output not in OUTCOMES:
+                raise InputError(
+                    f"{self.where}: outputs[{i}]",
+                    f"not a summary column; got {output!r}; columns: {', '.join(OUTCOMES)}",
+                )
+        d = self.spec.design
+        if d.method == "sobol" and d.samples & (d.samples - 1):
+            raise InputError(
+                f"{self.where}: design.samples", f"must be a power of 2 for a Sobol' design; got {d.samples}"
+            )
 
     def _check_paths(self) -> None:
         full = self.base_scenario.model_dump(mode="json")
@@ -121,7 +138,7 @@ class Sweep:
                 split_path(path)
                 value = get_path(full, path)
             except (ValueError, KeyError):
-                raise InputError(where, "is not a key path of the scenario (e.g. adult.params.protest)") from None
+                raise InputError(where, f"is not a key path of the scenario{_null_section(full, path)}") from None
             if isinstance(value, dict | list):
                 raise InputError(where, "names a section, not a single parameter")
             if param.values is None and (isinstance(value, bool) or not isinstance(value, int | float)):
@@ -164,6 +181,19 @@ class Sweep:
         }
 
 
+def _null_section(full: Mapping[str, Any], path: str) -> str:
+    """Why a path is missing when a section on the way is null (``adult: null``), else an example."""
+    parts = path.split(".")
+    for i in range(1, len(parts)):
+        head = ".".join(parts[:i])
+        try:
+            if get_path(full, head) is None:
+                return f": `{head}` is null in it"
+        except KeyError:
+            break
+    return " (e.g. adult.params.protest)"
+
+
 def _one_kind(values: list[Any]) -> list[Any]:
     """A grid column of one type: whole numbers stay ints, numbers mixed with fractions become
     floats (so a column of the summary table has one type), other values are kept."""
@@ -185,14 +215,15 @@ def sweep_from_mapping(data: Any, where: str = "sweep", base_dir: Path | None = 
         if base_dir is not None and not path.is_absolute():
             path = base_dir / path
         base = read_yaml(path)
-        base = _resolve_mix_paths(base, path.parent)
         where_base = str(path)
+        scenario_dir: Path | None = path.parent
     else:
         base = copy.deepcopy(spec.scenario)
         where_base = f"{where}: scenario"
+        scenario_dir = base_dir
     if not isinstance(base, Mapping):
         raise InputError(f"{where}: scenario", "must be a mapping or a scenario file")
-    return Sweep(spec, dict(base), where, where_base)
+    return Sweep(spec, dict(base), where, where_base, scenario_dir)
 
 
 def load_sweep(path: str | os.PathLike[str]) -> Sweep:
@@ -247,7 +278,7 @@ def _indices(
 
         if np.std(y) == 0:
             return [{**base, "parameter": k, "S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0} for k in names]
-        s = sobol.analyze(spec.problem(), y, calc_second_order=False, seed=seed)
+        s = sobol.analyze(spec.problem(), y, calc_second_order=False, seed=np.random.default_rng(seed))
         return [
             {
                 **base,
@@ -262,7 +293,7 @@ def _indices(
     if method == "morris":
         from SALib.analyze import morris
 
-        s = morris.analyze(spec.problem(), x, y, num_levels=spec.design.levels, seed=seed)
+        s = morris.analyze(spec.problem(), x, y, num_levels=spec.design.levels, seed=np.random.default_rng(seed))
         return [
             {
                 **base,

@@ -216,14 +216,42 @@ def _client_row(week: int, anx: np.ndarray, avo: np.ndarray, weeks: int) -> dict
 # ---------------------------------------------------------------- questionnaires
 
 
-def score_upload(data: bytes, name: str, instrument: str, id_column: str) -> dict[str, Any]:
-    """Score an uploaded questionnaire file held in memory (nothing is written to disk)."""
+_CLI_HINTS = [
+    (r"; rename them, or name yours with --item-columns or --mapping", "; rename the columns to these names"),
+    (r"; name it with --id-column", "; type its name under 'Respondent id column'"),
+    (r"; --lenient scores such cells as missing and lists them", "; tick 'Score invalid cells as missing' to go on"),
+    (r" \(raise it with --max-(?:rows|bytes)\)", ""),
+    (r": then pass --encoding utf-16\)", "; save it as UTF-8)"),
+    (r" or name its encoding with --encoding \(e\.g\. --encoding cp1252\)", ""),
+    (r";[^;]*--[a-z][a-z-]*[^;]*", ""),  # any other command-line hint
+]
+
+
+def in_dashboard_words(message: str) -> str:
+    """An error message of the command line, with its option hints replaced by the dashboard's
+    own controls (the dashboard has no ``--`` options)."""
+    import re
+
+    for pattern, replacement in _CLI_HINTS:
+        message = re.sub(pattern, replacement, message)
+    return message
+
+
+def score_upload(data: bytes, name: str, instrument: str, id_column: str, lenient: bool = False) -> dict[str, Any]:
+    """Score an uploaded questionnaire file held in memory (nothing is written to disk).
+
+    Errors name the file, row and column, in the dashboard's words; ``lenient`` scores invalid
+    cells as missing and lists them under ``problems``.
+    """
     from iwm import measure
 
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError(name, f"{len(data):,} bytes, over the dashboard's limit of {MAX_UPLOAD_BYTES:,} bytes")
-    table = measure.read_responses_bytes(data, name, max_rows=MAX_UPLOAD_ROWS, max_bytes=MAX_UPLOAD_BYTES)
-    scored = measure.score(instrument, table, id_column=id_column)
+    try:
+        table = measure.read_responses_bytes(data, name, max_rows=MAX_UPLOAD_ROWS, max_bytes=MAX_UPLOAD_BYTES)
+        scored = measure.score(instrument, table, id_column=id_column, lenient=lenient)
+    except InputError as exc:
+        raise InputError(exc.where, in_dashboard_words(exc.problem)) from None
     stats = measure.sample_statistics(scored).to_dict()
     prefix = instrument.replace("-", "_")
     dims = None
@@ -235,7 +263,8 @@ def score_upload(data: bytes, name: str, instrument: str, id_column: str) -> dic
                 "avoidance": pd.to_numeric(scored.table[f"{prefix}_avoidance"], errors="coerce"),
             }
         )
-    return {"scored": scored.table, "stats": stats, "dimensions": dims}
+    problems = pd.DataFrame([vars(p) for p in scored.problems]) if scored.problems else None
+    return {"scored": scored.table, "stats": stats, "dimensions": dims, "problems": problems}
 
 
 def scored_csv(table: pd.DataFrame) -> bytes:

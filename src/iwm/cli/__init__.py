@@ -59,7 +59,11 @@ _register()
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code != 0:  # click returns 130 after Ctrl-C in this mode
+            if code == 130:
+                typer.echo("iwm: interrupted", err=True)
+            sys.exit(code)
     except IwmError as exc:
         typer.echo(f"iwm: error: {_as_option(exc, sys.argv[1:])}", err=True)
         sys.exit(2)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
@@ -13,8 +12,9 @@ import typer
 
 from iwm._errors import ParameterError
 
-MAX_UPLOAD_MB = 10
-"""Streamlit's own cap on an upload; the questionnaire page refuses files over 5 MB itself."""
+MAX_UPLOAD_MB = 50
+"""Streamlit's own cap on an upload; the questionnaire page refuses files over 5 MB itself,
+with a message (Streamlit's refusal of a larger file is only an icon)."""
 
 
 def streamlit_command(host: str, port: int) -> list[str]:
@@ -51,8 +51,7 @@ def register(app: typer.Typer) -> None:
             raise ParameterError("--port", "in [1, 65535]", port)
         env = {**os.environ, "IWM_RUNS": str(runs)}
         typer.echo(f"iwm dashboard on http://{host}:{port} (Ctrl-C stops it)")
-        try:
-            code = subprocess.call(streamlit_command(host, port), env=env)
-        except KeyboardInterrupt:
-            code = 0
-        raise typer.Exit(code)
+        sys.stdout.flush()
+        # become the Streamlit server (same process), so stopping `iwm app` stops the server
+        command = streamlit_command(host, port)
+        os.execve(command[0], command, env)

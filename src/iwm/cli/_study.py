@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -38,10 +40,26 @@ def _print_frame(frame: Any, fmt: str) -> None:
 
         table = Table(show_edge=False)
         for col in frame.columns:
-            table.add_column(str(col), justify="right")
+            table.add_column(str(col), justify="right", overflow="fold")
         for row in frame.itertuples(index=False):
             table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
         Console().print(table)
+
+
+@contextmanager
+def interrupted_hint(out: Path) -> Iterator[None]:
+    """Ctrl-C during a run: say how far it got and how to finish it, exit with status 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        from iwm._store import MANIFEST, open_run
+
+        done = ""
+        if (out / MANIFEST).exists():
+            s = open_run(out).status()
+            done = f" after {s['done']} of {s['tasks']} tasks"
+        typer.echo(f"iwm: stopped{done}; finish with the same command and --resume", err=True)
+        raise typer.Exit(130) from None
 
 
 def write_report(run_path: Path, out: Path | None = None) -> Path:
@@ -78,7 +96,7 @@ def register(app: typer.Typer) -> None:
         """Run a scenario: every arm and replicate, each a task, stored as Parquet with a manifest."""
         from iwm._experiments import run_scenario
 
-        with progress_bar("tasks", percent=True) as progress:
+        with interrupted_hint(out), progress_bar("tasks", percent=True) as progress:
             run = run_scenario(scenario, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
         _finished(run, typer.echo)
         if report:
@@ -95,7 +113,7 @@ def register(app: typer.Typer) -> None:
         """Run a sweep: a grid, Sobol or Morris design over scenario parameters (SALib)."""
         from iwm._experiments import run_sweep
 
-        with progress_bar("tasks", percent=True) as progress:
+        with interrupted_hint(out), progress_bar("tasks", percent=True) as progress:
             run = run_sweep(sweep, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
         _finished(run, typer.echo)
         typer.echo(f"  indices: iwm sensitivity {run.path}")

@@ -16,17 +16,16 @@ header(
     "and is never written to disk; scores describe research samples, not diagnoses.",
 )
 
-upload = st.file_uploader(
-    f"Responses (CSV, TSV, Excel or Parquet; at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB)",
-    type=["csv", "tsv", "xlsx", "parquet"],
-)
-cols = st.columns(2)
+upload = st.file_uploader("Responses (CSV, TSV, Excel or Parquet)", type=["csv", "tsv", "xlsx", "parquet"])
+st.caption(f"Files up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB are scored; a larger one is refused with a message.")
+cols = st.columns(3)
 instrument = cols[0].selectbox("Instrument", ["ecr-r", "ecr-s", "rq"])
 id_column = cols[1].text_input("Respondent id column", "id")
+lenient = cols[2].checkbox("Score invalid cells as missing", value=False)
 
 if upload is not None:
     try:
-        st.session_state["scored"] = score_upload(upload.getvalue(), upload.name, instrument, id_column)
+        st.session_state["scored"] = score_upload(upload.getvalue(), upload.name, instrument, id_column, lenient)
         st.session_state["scored_name"] = upload.name
     except Exception as exc:  # a clear message naming file, row and column
         st.session_state.pop("scored", None)
@@ -40,6 +39,9 @@ if upload is not None and result is not None:
         {"scores": stats["scores"], "reliability": stats["reliability"], "warnings": stats.get("warnings", [])},
         expanded=False,
     )
+    if result["problems"] is not None:
+        st.warning(f"{len(result['problems'])} invalid cells were scored as missing:")
+        st.dataframe(result["problems"], hide_index=True, height=160)
     st.dataframe(result["scored"], hide_index=True, height=240)
     st.download_button(
         "Download the scored file (CSV)",
