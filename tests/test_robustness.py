@@ -50,17 +50,23 @@ def alive(pid: int) -> bool:
     return bool(state) and not state.startswith("Z")
 
 
-def test_ctrl_c_stops_a_run_with_status_130_and_a_hint(tmp_path):
-    (tmp_path / "long.yaml").write_text(yaml.safe_dump(LONG))
+def start_long_run(folder: Path) -> subprocess.Popen[str]:
+    """`iwm run` of a long study on two workers, in its own session, once a task is done."""
+    (folder / "long.yaml").write_text(yaml.safe_dump(LONG))
     proc = subprocess.Popen(
         [sys.executable, "-m", "iwm", "run", "long.yaml", "-o", "out", "--workers", "2"],
-        cwd=tmp_path,
+        cwd=folder,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
-    wait_for_tasks(tmp_path / "out", 1, proc)
+    wait_for_tasks(folder / "out", 1, proc)
+    return proc
+
+
+def test_ctrl_c_stops_a_run_with_status_130_and_a_hint(tmp_path):
+    proc = start_long_run(tmp_path)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's process group
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
@@ -70,15 +76,7 @@ def test_ctrl_c_stops_a_run_with_status_130_and_a_hint(tmp_path):
 
 
 def test_pool_workers_end_when_the_driver_is_killed(tmp_path):
-    (tmp_path / "long.yaml").write_text(yaml.safe_dump(LONG))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "iwm", "run", "long.yaml", "-o", "out", "--workers", "2"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    wait_for_tasks(tmp_path / "out", 1, proc)
+    proc = start_long_run(tmp_path)
     workers = children_of(proc.pid)
     assert workers, "the pool has worker processes"
     proc.kill()  # SIGKILL: the pool gets no chance to stop its workers
