@@ -222,3 +222,11 @@ def test_dashboard_messages_name_its_own_controls():
         "more than 5 respondents, the limit (raise it with --max-rows)",
     ):
         assert "--" not in in_dashboard_words(cli)
+
+
+def test_dask_workers_must_run_this_version_of_iwm(tmp_path, monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(iwm, "__version__", "9.9.9")  # the driver claims another version than its workers
+    with pytest.raises(iwm.ParameterError, match=r"workers with iwm 9\.9\.9.*has iwm"):
+        iwm.run_scenario({"population": {"n": 100}}, tmp_path / "out", scheduler="local-cluster", workers=1)
+    assert not (tmp_path / "out").exists()

@@ -97,6 +97,12 @@ CONNECT_SECONDS = 30.0
 """How long to wait for a Dask scheduler to answer."""
 
 
+def _iwm_version() -> str:
+    import iwm
+
+    return iwm.__version__
+
+
 def _connect(client: Any, address: str, seconds: float) -> Any:
     """A Dask client of the scheduler at ``address``, or a clear error within ``seconds``, also
     when something that is not a Dask scheduler listens there (which can stall a handshake)."""
@@ -147,7 +153,27 @@ class DaskExecutor:
             self._client = _connect(Client, scheduler, CONNECT_SECONDS)
         else:
             raise ParameterError("scheduler", "'local-cluster' or an address tcp://HOST:PORT", scheduler)
+        self._check_versions(scheduler)
         self.workers = len(self._client.scheduler_info().get("workers", {})) or workers
+
+    def _check_versions(self, scheduler: str) -> None:
+        """Every worker must run this version of iwm: the same scenario could else give other results."""
+        from iwm import __version__
+
+        try:
+            found = self._client.run(_iwm_version)
+        except Exception as exc:  # a worker without iwm cannot even answer
+            self.close()
+            raise ParameterError(
+                "scheduler", f"workers with iwm {__version__} installed", f"{scheduler} ({exc})"
+            ) from None
+        other = {addr: v for addr, v in found.items() if v != __version__}
+        if other:
+            self.close()
+            addr, version = next(iter(other.items()))
+            raise ParameterError(
+                "scheduler", f"workers with iwm {__version__}", f"{scheduler}: worker {addr} has iwm {version}"
+            )
 
     def imap_unordered(self, fn: Callable[[J], R], jobs: Sequence[J]) -> Iterator[R]:
         from distributed import as_completed
