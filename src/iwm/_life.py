@@ -183,43 +183,29 @@ def _unpair(s: _Adults, people: NDArray[np.intp]) -> None:
     s.trust[people] = s.other_availability()[people]
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
-class _Group:
-    """What a group of communities' adult life leaves behind (totals per community)."""
+Group = dict[str, Any]
+"""What a group of communities' adult life leaves behind: per-person columns (named as the
+fields of :class:`AdultLife`, with ``end`` the population at the end) and per-community totals
+(``totals``, ``started``, ``ended``)."""
 
-    population: Population
-    style_start: NDArray[np.int8]
-    partner: NDArray[np.int64]
-    pairing: NDArray[np.int8]
-    totals: dict[str, F64]
-    started: F64
-    ended: F64
-    single_days: F
-    lonely: F
-    breakups: NDArray[np.int32]
-    commitment: F
-    satisfaction: F
-    events: NDArray[np.int32]
-    snapshots: F
 
-    @staticmethod
-    def merge(groups: list[_Group]) -> dict[str, Any]:
-        """All groups as one: per-person columns joined in block order, per-community totals
-        summed (in block order, so the sums never depend on how communities were grouped)."""
-        merged: dict[str, Any] = {}
-        for f in dataclasses.fields(_Group):
-            parts = [getattr(g, f.name) for g in groups]
-            if f.name == "population":
-                merged["end"] = Population.concat(parts)
-            elif f.name == "totals":
-                merged[f.name] = {k: np.concatenate([p[k] for p in parts]).sum(axis=0) for k in _PAIR_SUMS}
-            elif f.name in ("started", "ended"):
-                merged[f.name] = np.concatenate(parts).sum(axis=0)
-            elif f.name == "snapshots":  # (snapshots, 2, people)
-                merged[f.name] = np.concatenate(parts, axis=2)
-            else:
-                merged[f.name] = np.concatenate(parts)
-        return merged
+def _merge(groups: list[Group]) -> dict[str, Any]:
+    """All groups as one: per-person columns joined in block order, per-community totals
+    summed (in block order, so the sums never depend on how communities were grouped)."""
+    merged: dict[str, Any] = {}
+    for name in groups[0]:
+        parts = [g[name] for g in groups]
+        if name == "end":
+            merged[name] = Population.concat(parts)
+        elif name == "totals":
+            merged[name] = {k: np.concatenate([p[k] for p in parts]).sum(axis=0) for k in _PAIR_SUMS}
+        elif name in ("started", "ended"):
+            merged[name] = np.concatenate(parts).sum(axis=0)
+        elif name == "snapshots":  # (snapshots, 2, people)
+            merged[name] = np.concatenate(parts, axis=2)
+        else:
+            merged[name] = np.concatenate(parts)
+    return merged
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -260,7 +246,7 @@ once for 32768 people instead of 4096 (measured: about a third faster); communit
 interact, so this changes speed only."""
 
 
-def _live_group(spec: _LifeSpec, pop: Population, clients: NDArray[np.bool_] | None, first_block: int) -> _Group:
+def _live_group(spec: _LifeSpec, pop: Population, clients: NDArray[np.bool_] | None, first_block: int) -> Group:
     """Adult life of consecutive communities (blocks) starting at ``first_block``."""
     p, mech, therapy, events = spec.params, spec.mechanisms, spec.therapy, spec.events
     sizes = [min(BLOCK, pop.n - lo) for lo in range(0, pop.n, BLOCK)]
@@ -302,25 +288,25 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: NDArray[np.bool_] | N
             snapshots[i] = s.dimensions(spec.readout)
     led.flush(np.flatnonzero(s.paired > 0))
     partner = np.where(s.paired > 0, s.partner + first_block * BLOCK, NO_PAIR).astype(np.int64)
-    return _Group(
-        population=s.population(),
-        style_start=style_start,
-        partner=partner,
-        pairing=np.where(s.paired > 0, led.rel_type, -1).astype(np.int8),
-        totals=led.totals,
-        started=led.started,
-        ended=led.ended,
-        single_days=led.single_days,
-        lonely=led.lonely,
-        breakups=led.breakups,
-        commitment=s.commitment,
-        satisfaction=np.where(s.paired > 0, s.satisfaction, np.nan).astype(DTYPE),
-        events=hits,
-        snapshots=snapshots,
-    )
+    return {
+        "end": s.population(),
+        "style_start": style_start,
+        "partner": partner,
+        "pairing": np.where(s.paired > 0, led.rel_type, -1).astype(np.int8),
+        "totals": led.totals,
+        "started": led.started,
+        "ended": led.ended,
+        "single_days": led.single_days,
+        "lonely": led.lonely,
+        "breakups": led.breakups,
+        "commitment": s.commitment,
+        "satisfaction": np.where(s.paired > 0, s.satisfaction, np.nan).astype(DTYPE),
+        "events": hits,
+        "snapshots": snapshots,
+    }
 
 
-def _run_blocks(spec: _LifeSpec, blocks: range, people: tuple[Population, NDArray[np.bool_] | None]) -> list[_Group]:
+def _run_blocks(spec: _LifeSpec, blocks: range, people: tuple[Population, NDArray[np.bool_] | None]) -> list[Group]:
     """The communities of ``blocks``; ``people`` holds exactly their people (and who are clients)."""
     pop, clients = people
     out = []
@@ -559,7 +545,7 @@ def live(
         snapshot_years=tuple(snapshot_years),
         therapy=therapy,
         readout=spec.readout,
-        **_Group.merge(groups),
+        **_merge(groups),
     )
 
 
