@@ -40,6 +40,7 @@ demo: $(STAMP)-base
 	$(BIN)/iwm demo
 
 test: $(STAMP)-test $(CHROMIUM)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2
 
 app: $(STAMP)-app
@@ -49,6 +50,7 @@ bench: $(STAMP)-bench
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)-dev
+	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 

@@ -14,7 +14,7 @@ per point at which a person needs something the partner decided that same day: t
 response offered, the new distress. Within a stage the order of agents does not matter, so the
 day is as synchronous as iwm's column kernel.
 
-The rules follow ``iwm._adult.day``, ``update_model`` and ``derive_strategy`` one for one, in
+The rules follow ``iwm.model._adult.day``, ``update_model`` and ``derive_strategy`` one for one, in
 the same order and with the same formulas; only the arithmetic differs (Python floats are
 float64, iwm computes in float32). The Mesa side takes from iwm only the population, the
 parameters and the read-out constants, never a rule; iwm's own kernel is imported solely for
@@ -35,14 +35,14 @@ import mesa
 import numpy as np
 
 import iwm
-from iwm._adult import DAYS_PER_WEEK, N_DAILY, SECURE_THRESHOLD, WEEKS_PER_YEAR, Day, _Adults
-from iwm._adult import day as iwm_day
-from iwm._adult import derive_strategy as iwm_derive_strategy
-from iwm._adult import update_model as iwm_update_model
-from iwm._life import COUPLES_STREAM
-from iwm._population import DTYPE
-from iwm._readout import ADULT_READOUT
-from iwm._rng import block_generator
+from iwm.measure._readout import ADULT_READOUT
+from iwm.model._adult import DAYS_PER_WEEK, N_DAILY, SECURE_THRESHOLD, WEEKS_PER_YEAR, Day, _Adults
+from iwm.model._adult import day as iwm_day
+from iwm.model._adult import derive_strategy as iwm_derive_strategy
+from iwm.model._adult import update_model as iwm_update_model
+from iwm.model._life import COUPLES_STREAM
+from iwm.model._population import DTYPE
+from iwm.model._rng import block_generator
 
 Draws = Callable[[int], np.ndarray]
 """Injected uniforms: day index (0-based) -> array of shape (N_DAILY, n), iwm's layout."""

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import iwm
-from iwm._people import style_name
+from iwm.measure._people import style_name
 
 K = 600
 DAYS = 364
@@ -22,7 +22,7 @@ DAYS = 364
 
 @pytest.fixture(scope="module")
 def styles() -> dict[str, iwm.Population]:
-    ref = iwm.develop(iwm._people.BALANCED, n=4 * 4096, seed=11).population
+    ref = iwm.develop(iwm.measure._people.BALANCED, n=4 * 4096, seed=11).population
     code = iwm.adult_category(ref)
     rng = np.random.default_rng(5)
     out = {}
@@ -138,8 +138,8 @@ def test_c12_avoidant_distance_rises_after_closeness(with_secure):
 
 def test_c14_avoidant_partners_matter_less(styles):
     p = iwm.AdultParams()
-    av = iwm._adult.partner_importance(styles["avoidant"].self_reliance, p)
-    sec = iwm._adult.partner_importance(styles["secure"].self_reliance, p)
+    av = iwm.model._adult.partner_importance(styles["avoidant"].self_reliance, p)
+    sec = iwm.model._adult.partner_importance(styles["secure"].self_reliance, p)
     assert separated(sec, av, 1.0)
 
 

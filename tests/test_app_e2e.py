@@ -72,7 +72,7 @@ def workdir(tmp_path_factory) -> Path:
         base / "runs" / "e2e-run",
         workers=1,
     )
-    from iwm.cli._study import write_report
+    from iwm.study._run_report import write_report
 
     write_report(run.path)
     rng = np.random.default_rng(4)

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import iwm
-from iwm._change import Components, LifeEventParams, Therapy
-from iwm._trials import clients_of_style, life_course, therapy_trial
+from iwm.model._change import Components, LifeEventParams, Therapy
+from iwm.study._trials import clients_of_style, life_course, therapy_trial
 
 N_CLIENTS = 1000
 
@@ -61,8 +61,8 @@ def couples_after(arms, arm: str, days: int = 182) -> dict[str, np.ndarray]:
 def test_the_no_therapy_control_changes_little(arms):
     pop, clients = arms["population"], arms["clients"]
     before = pop.take(clients)
-    control = np.abs(arms["none"].anxiety - before.anxiety).mean()
-    treated = np.abs(arms["all"].anxiety - before.anxiety).mean()
+    control = np.abs(iwm.anxiety(arms["none"]) - iwm.anxiety(before)).mean()
+    treated = np.abs(iwm.anxiety(arms["all"]) - iwm.anxiety(before)).mean()
     assert control < 0.25 * treated
 
 
@@ -129,7 +129,7 @@ def test_a_secure_partner_is_corrective_but_less_than_therapy(arms):
     corrective = (with_secure[-1] - with_secure[0]).mean() - (with_anxious[-1] - with_anxious[0]).mean()
     treated = iwm.live(pop, years=40 / 52, seed=10, therapy=Therapy(clients=clients, weeks=40)).end.take(clients)
     untreated = iwm.live(pop, years=40 / 52, seed=10).end.take(clients)
-    therapy_effect = (treated.anxiety - untreated.anxiety).mean()
+    therapy_effect = (iwm.anxiety(treated) - iwm.anxiety(untreated)).mean()
     assert corrective < -0.05  # a secure partner lowers anxiety (C30)
     assert therapy_effect < corrective  # therapy more
 

@@ -33,7 +33,7 @@ def _digest(arrays: dict[str, Any]) -> str:
 
 def formation() -> str:
     run = iwm.develop("high-risk", n=5_000, seed=11, formation=SHORT)
-    out = {f"pop.{k}": v for k, v in run.population.columns().items()}
+    out = {f"pop.{k}": v for k, v in iwm.measure.measured_columns(run.population).items()}
     out["infant"] = run.infant
     return _digest(out)
 
@@ -41,7 +41,7 @@ def formation() -> str:
 def couples() -> str:
     pop = iwm.develop("low-risk", n=4_096, seed=12, formation=SHORT).population
     life = iwm.live(pop, years=1.0, seed=13, snapshot_years=(0.5, 1.0), events=iwm.LifeEventParams())
-    out = {f"end.{k}": v for k, v in life.end.columns().items()}
+    out = {f"end.{k}": v for k, v in iwm.measure.measured_columns(life.end).items()}
     out["partner"] = life.partner
     out["style_end"] = life.style_end
     return _digest(out)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import iwm
-from iwm._scenario import Scenario
+from iwm.study._scenario import Scenario
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "user-guide.md"
 BLOCK = re.compile(r"(?:<!-- (?P<marker>[^>]*?) -->\n)?```(?P<lang>\w+)\n(?P<body>.*?)```", re.S)
@@ -123,7 +123,7 @@ def test_every_example_in_the_user_guide_runs(tmp_path):
 def _keys(model: type, prefix: str = "") -> list[str]:
     """Every key path of the schema, down to (not into) the parameter sections, whose fields
     are documented with their classes in model.md."""
-    from iwm._scenario import _inner_model
+    from iwm.study._scenario import _inner_model
 
     out = []
     for name, field in model.model_fields.items():

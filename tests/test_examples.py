@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 import iwm
-from iwm.cli._study import DEMO, bundled_scenario, write_report
+from iwm.cli._study import DEMO, bundled_scenario
+from iwm.study._run_report import write_report
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCENARIOS = sorted(p for p in EXAMPLES.glob("*.yaml") if "scenario" not in yaml.safe_load(p.read_text()))

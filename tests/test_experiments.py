@@ -25,12 +25,12 @@ import pytest
 import yaml
 
 import iwm
-from iwm._adult import AdultParams, Mechanisms
-from iwm._change import Components, LifeEventParams, TherapyParams
-from iwm._formation import FormationParams
-from iwm._params import Switches
-from iwm._scenario import build, scenario_from_mapping, section_model
-from iwm._sweep import sweep_from_mapping
+from iwm.model._adult import AdultParams, Mechanisms
+from iwm.model._change import Components, LifeEventParams, TherapyParams
+from iwm.model._formation import FormationParams
+from iwm.model._params import Switches
+from iwm.study._scenario import build, scenario_from_mapping, section_model
+from iwm.study._sweep import sweep_from_mapping
 
 # ---------------------------------------------------------------- shared scenarios and helpers
 
@@ -96,7 +96,7 @@ def _set(path: str, value: Any) -> Any:
 
     def mutate(data: dict[str, Any]) -> None:
         node: Any = data
-        parts = iwm._scenario.split_path(path)
+        parts = iwm.study._scenario.split_path(path)
         for part in parts[:-1]:
             if isinstance(part, str) and part not in node:
                 node[part] = {}
@@ -555,7 +555,7 @@ def test_design_sizes_and_integer_rounding() -> None:
             assert sc.population.n == point["population.n"]
             assert sc.adult.params.protest == point["adult.params.protest"]
         assert len({p["population.n"] for p in sweep.points}) > 1
-    jobs = iwm._experiments.sweep_jobs(sobol)
+    jobs = iwm.study._experiments.sweep_jobs(sobol)
     assert len(jobs) == 40 and [j.task.index for j in jobs] == list(range(40))
 
 

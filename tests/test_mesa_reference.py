@@ -20,8 +20,8 @@ import pytest
 pytest.importorskip("mesa")
 
 import iwm
-from iwm._people import BALANCED
-from iwm._readout import ADULT_READOUT
+from iwm.measure._people import BALANCED
+from iwm.measure._readout import ADULT_READOUT
 
 _PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "mesa_dyad.py"
 

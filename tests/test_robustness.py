@@ -165,7 +165,7 @@ def test_a_key_given_twice_is_an_error(tmp_path):
 
 
 def test_couples_by_scores_and_not_without_adult_years():
-    sc = iwm._scenario.scenario_from_mapping(
+    sc = iwm.study._scenario.scenario_from_mapping(
         {
             "population": {"n": 500},
             "adult": {"years": 0.1},
@@ -174,19 +174,23 @@ def test_couples_by_scores_and_not_without_adult_years():
     )
     assert sc.recorders.couples[0].label() == "(5.5,2)-avoidant"
     with pytest.raises(iwm.InputError, match=r"recorders\.couples\[0\]\.a\[0\].*less than or equal to 7"):
-        iwm._scenario.scenario_from_mapping({"recorders": {"couples": [{"a": [9, 2], "b": "secure"}]}})
+        iwm.study._scenario.scenario_from_mapping({"recorders": {"couples": [{"a": [9, 2], "b": "secure"}]}})
     with pytest.raises(iwm.InputError, match=r"recorders\.couples: couples live adult days"):
-        iwm._scenario.scenario_from_mapping({"adult": None, "recorders": {"couples": [{"a": "secure", "b": "secure"}]}})
+        iwm.study._scenario.scenario_from_mapping(
+            {"adult": None, "recorders": {"couples": [{"a": "secure", "b": "secure"}]}}
+        )
 
 
 def test_sweeps_check_outputs_and_designs_when_read():
     base = {"scenario": {"population": {"n": 100}}, "parameters": {"adult.params.protest": {"low": 0, "high": 1}}}
     with pytest.raises(iwm.InputError, match=r"outputs\[0\].*'nosuch'"):
-        iwm._sweep.sweep_from_mapping({**base, "design": {"method": "sobol", "samples": 4}, "outputs": ["nosuch"]})
+        iwm.study._sweep.sweep_from_mapping(
+            {**base, "design": {"method": "sobol", "samples": 4}, "outputs": ["nosuch"]}
+        )
     with pytest.raises(iwm.InputError, match=r"design.samples.*power of 2.*got 3"):
-        iwm._sweep.sweep_from_mapping({**base, "design": {"method": "sobol", "samples": 3}})
+        iwm.study._sweep.sweep_from_mapping({**base, "design": {"method": "sobol", "samples": 3}})
     with pytest.raises(iwm.InputError, match="`adult` is null"):
-        iwm._sweep.sweep_from_mapping({**base, "scenario": {"adult": None}, "design": {"method": "sobol"}})
+        iwm.study._sweep.sweep_from_mapping({**base, "scenario": {"adult": None}, "design": {"method": "sobol"}})
 
 
 def test_sensitivity_intervals_are_reproducible(tmp_path):
@@ -226,7 +230,7 @@ def test_dashboard_messages_name_its_own_controls():
 
 def test_dask_workers_must_run_this_version_of_iwm(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    monkeypatch.setattr(iwm, "__version__", "9.9.9")  # the driver claims another version than its workers
+    monkeypatch.setattr(iwm._version, "__version__", "9.9.9")  # the driver claims another version than its workers
     with pytest.raises(iwm.ParameterError, match=r"workers with iwm 9\.9\.9.*has iwm"):
         iwm.run_scenario({"population": {"n": 100}}, tmp_path / "out", scheduler="local-cluster", workers=1)
     assert not (tmp_path / "out").exists()

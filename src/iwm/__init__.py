@@ -7,31 +7,12 @@ sweep by :func:`run_sweep`) into a run folder that :func:`open_run` reads back. 
 and teaching model, never a clinical diagnosis of a real person.
 """
 
-from iwm._adult import PAIRINGS, AdultParams, Mechanisms
-from iwm._calibration import ADULT_TARGETS, FORMATION_TARGETS, Target, TargetResult, check_adult, check_formation
-from iwm._caregiving import (
-    MIXES,
-    PROFILES,
-    CaregiverProfile,
-    Caregivers,
-    CaregivingMix,
-    TransmissionParams,
-    caregiving_from_parents,
-    draw_caregivers,
-    load_mix,
-    resolve_mix,
-)
-from iwm._change import Components, LifeEventParams, Therapy, TherapyParams
-from iwm._develop import Development, Generation, develop
+from iwm import _moved
 from iwm._errors import InputError, IwmError, ParameterError
-from iwm._experiments import run_scenario, run_sweep, sensitivity_of
-from iwm._formation import FormationParams
-from iwm._life import TRACE_FIELDS, AdultLife, ablate, dyad, live, pursue_withdraw_index, simulate_couples
-from iwm._people import STYLES, person, reference_population
-from iwm._perception import perceive
-from iwm._placement import Placement, place
-from iwm._population import Population
-from iwm._readout import (
+from iwm._version import __version__
+from iwm.measure._people import STYLES, person, reference_population
+from iwm.measure._placement import Placement, place
+from iwm.measure._readout import (
     AAI_CATEGORIES,
     ADULT_CATEGORIES,
     INFANT_CLASSES,
@@ -46,12 +27,33 @@ from iwm._readout import (
     self_report_category,
     unresolved,
 )
-from iwm._scenario import Scenario, load_scenario
-from iwm._store import Run, open_run
-from iwm._sweep import Sweep, load_sweep
-from iwm._trials import cohens_d, life_course, therapy_trial
+from iwm.model._adult import PAIRINGS, AdultParams, Mechanisms
+from iwm.model._caregiving import (
+    MIXES,
+    PROFILES,
+    CaregiverProfile,
+    Caregivers,
+    CaregivingMix,
+    TransmissionParams,
+    caregiving_from_parents,
+    draw_caregivers,
+)
+from iwm.model._change import Components, LifeEventParams, Therapy, TherapyParams
+from iwm.model._development import Development, Generation
+from iwm.model._formation import FormationParams
+from iwm.model._life import TRACE_FIELDS, AdultLife, live, pursue_withdraw_index, simulate_couples
+from iwm.model._perception import perceive
+from iwm.model._population import Population
+from iwm.study._calibration import ADULT_TARGETS, FORMATION_TARGETS, Target, TargetResult, check_adult, check_formation
+from iwm.study._couples import ablate, dyad
+from iwm.study._experiments import run_scenario, run_sweep, sensitivity_of
+from iwm.study._mixes import develop, load_mix, resolve_mix
+from iwm.study._scenario import Scenario, load_scenario
+from iwm.study._store import Run, open_run
+from iwm.study._sweep import Sweep, load_sweep
+from iwm.study._trials import cohens_d, life_course, therapy_trial
 
-__version__ = "0.1.0"
+_moved.install()
 
 __all__ = [
     "AAI_CATEGORIES",

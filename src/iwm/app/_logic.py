@@ -15,14 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from iwm._adult import Mechanisms
-from iwm._caregiving import MIXES, CaregiverProfile, CaregivingMix
-from iwm._change import Components, LifeEventParams, Therapy
-from iwm._develop import develop
 from iwm._errors import InputError
-from iwm._life import WEEKS_PER_YEAR, dyad, live, pursue_withdraw_index
-from iwm._people import person
-from iwm._readout import (
+from iwm.measure._people import person
+from iwm.measure._readout import (
     AAI_CATEGORIES,
     ADULT_CATEGORIES,
     INFANT_CLASSES,
@@ -32,7 +27,13 @@ from iwm._readout import (
     categorize,
     organized_category,
 )
-from iwm._trials import clients_of_style, therapy_trial
+from iwm.model._adult import Mechanisms
+from iwm.model._caregiving import MIXES, CaregiverProfile, CaregivingMix
+from iwm.model._change import Components, LifeEventParams, Therapy
+from iwm.model._life import WEEKS_PER_YEAR, live, pursue_withdraw_index
+from iwm.study._couples import dyad
+from iwm.study._mixes import develop
+from iwm.study._trials import clients_of_style, therapy_trial
 
 Progress = Callable[[int, int], None]
 
@@ -286,7 +287,7 @@ def respondent_forward(
 
 def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
     """Run folders under ``root`` (one level down, or ``root`` itself), with their status."""
-    from iwm._store import MANIFEST, open_run
+    from iwm.study._store import MANIFEST, open_run
 
     base = Path(root)
     if not base.is_dir():

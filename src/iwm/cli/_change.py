@@ -27,7 +27,7 @@ def parse_weeks(text: str) -> tuple[int, ...]:
 
 
 def parse_components(text: str | None) -> tuple[str, ...]:
-    from iwm._change import Components
+    from iwm.model._change import Components
 
     if not text:
         return ()
@@ -44,7 +44,7 @@ def _fmt(x: Any, spec: str = ".2f") -> str:
 
 def dose_figure(result: dict[str, Any]) -> Any:
     """Dose-response: change in anxiety and avoidance (Cohen's d) and earned security by weeks."""
-    from iwm._report import _pyplot
+    from iwm.study._report import _pyplot
 
     plt = _pyplot()
     doses = result["doses"]
@@ -82,10 +82,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """A dose-response trial: the same clients treated for each number of weeks, life going on."""
         from iwm._files import atomic_write
-        from iwm._people import style_name
-        from iwm._report import _pyplot
-        from iwm._trials import therapy_trial
         from iwm.cli._develop import progress_bar
+        from iwm.measure._people import style_name
+        from iwm.study._report import _pyplot
+        from iwm.study._trials import therapy_trial
 
         style_name(style)
         doses = parse_weeks(weeks)
@@ -143,8 +143,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on stdout")] = False,
     ) -> None:
         """A life course: childhood, then adult years with partners, life events and a therapy arm."""
-        from iwm._trials import life_course
         from iwm.cli._develop import progress_bar
+        from iwm.study._trials import life_course
 
         with progress_bar("life course") as progress:
             result = life_course(

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from iwm._develop import Progress, develop
-from iwm._readout import ADULT_CATEGORIES, INFANT_CLASSES
+from iwm.measure._readout import ADULT_CATEGORIES, INFANT_CLASSES
+from iwm.model._blocks import Progress
+from iwm.study._mixes import develop
 
 
 @contextmanager

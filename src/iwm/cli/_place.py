@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Place scored respondents into the model: each becomes a working-model state whose
         anxiety and avoidance equal their scores (research use only, not a diagnosis)."""
-        from iwm import Population, develop
+        from iwm import Population, anxiety, avoidance, develop
         from iwm import place as place_people
         from iwm._errors import ParameterError
         from iwm.measure._io import write_table
@@ -85,8 +85,8 @@ def register(app: typer.Typer) -> None:
         table = pd.DataFrame({ids.name or "row": ids})
         for name in Population.field_names():
             table[name] = getattr(placed.population, name)
-        table["anxiety"] = placed.population.anxiety
-        table["avoidance"] = placed.population.avoidance
+        table["anxiety"] = anxiety(placed.population)
+        table["avoidance"] = avoidance(placed.population)
         table["anxiety_residual"] = placed.anxiety_residual
         table["avoidance_residual"] = placed.avoidance_residual
         write_table(table, output, inputs=[scored])

@@ -18,7 +18,7 @@ MECHANISM_HELP = (
 
 def parse_mechanisms(text: str | None) -> Any:
     """``--without`` as typed (commas; hyphens or spaces for underscores) -> Mechanisms."""
-    from iwm._adult import Mechanisms
+    from iwm.model._adult import Mechanisms
 
     mech = Mechanisms()
     if not text:
@@ -42,10 +42,10 @@ def _population(
     reference_n: int,
 ) -> tuple[Any, str]:
     """The adults to simulate: formed under ``caregiving``, or placed from a scored file."""
-    from iwm._develop import develop
-    from iwm._placement import place
     from iwm.cli._develop import progress_bar
     from iwm.cli._place import read_scored_dimensions
+    from iwm.measure._placement import place
+    from iwm.study._mixes import develop
 
     mix = caregiving or "low-risk"
     if from_scores is None:
@@ -208,8 +208,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on stdout")] = False,
     ) -> None:
         """Adults date, pair and break up: pairings by style, outcomes by pairing, loneliness of singles."""
-        from iwm._life import live
         from iwm.cli._develop import progress_bar
+        from iwm.model._life import live
 
         mechanisms = parse_mechanisms(without)
         if instrument not in ("ecr-r", "ecr-s"):
@@ -254,10 +254,11 @@ def register(app: typer.Typer) -> None:
         """One couple, day by day: bids, responses, perceptions, distress, beliefs and satisfaction."""
         import iwm
         from iwm._files import atomic_write
-        from iwm._life import dyad as simulate_dyad
-        from iwm._life import pursue_withdraw_index
-        from iwm._people import parse_person, person
-        from iwm._report import _pyplot, dyad_figure
+        from iwm.measure._people import parse_person, person
+        from iwm.measure._readout import anxiety, avoidance
+        from iwm.model._life import pursue_withdraw_index
+        from iwm.study._couples import dyad as simulate_dyad
+        from iwm.study._report import _pyplot, dyad_figure
 
         mechanisms = parse_mechanisms(without)
         spec_a, spec_b = parse_person(a), parse_person(b)
@@ -270,7 +271,7 @@ def register(app: typer.Typer) -> None:
         people = {"a": person(spec_a), "b": person(spec_b)}
         for side, spec in (("a", spec_a), ("b", spec_b)):
             if isinstance(spec, tuple):  # scores the model cannot reach are placed as near as it can
-                got = (float(people[side].anxiety[0]), float(people[side].avoidance[0]))
+                got = (float(anxiety(people[side])[0]), float(avoidance(people[side])[0]))
                 if max(abs(got[0] - spec[0]), abs(got[1] - spec[1])) > 0.05:
                     typer.echo(
                         f"iwm: note: --{side} {spec[0]:g},{spec[1]:g} placed at the nearest state the model "
@@ -335,8 +336,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on stdout")] = False,
     ) -> None:
         """The same adults with each perpetuation mechanism (C21-C24) off in turn, and all off."""
-        from iwm._life import ablate as run_ablation
         from iwm.cli._develop import progress_bar
+        from iwm.study._couples import ablate as run_ablation
 
         people, label = _population(caregiving, n, seed, workers, None, "", "", None, 0)
         with progress_bar("conditions") as progress:

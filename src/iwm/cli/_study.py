@@ -52,7 +52,7 @@ def interrupted_hint(out: Path) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        from iwm._store import MANIFEST, open_run
+        from iwm.study._store import MANIFEST, open_run
 
         done = ""
         if (out / MANIFEST).exists():
@@ -63,15 +63,9 @@ def interrupted_hint(out: Path) -> Iterator[None]:
 
 
 def write_report(run_path: Path, out: Path | None = None) -> Path:
-    from iwm._experiments import sensitivity_of
-    from iwm._files import atomic_write_text
-    from iwm._run_report import render_run
-    from iwm._store import open_run
+    from iwm.study._run_report import write_report as write  # lazy: the CLI starts fast
 
-    run = open_run(run_path)
-    indices = sensitivity_of(run) if run.kind == "sweep" and run.status()["complete"] else None
-    target = out if out is not None else run.path / "report.html"
-    return atomic_write_text(target, render_run(run, indices))
+    return write(run_path, out)
 
 
 def _finished(run: Any, say: Any) -> None:
@@ -94,7 +88,7 @@ def register(app: typer.Typer) -> None:
         report: Annotated[bool, typer.Option(help="write report.html into the run folder at the end")] = False,
     ) -> None:
         """Run a scenario: every arm and replicate, each a task, stored as Parquet with a manifest."""
-        from iwm._experiments import run_scenario
+        from iwm.study._experiments import run_scenario
 
         with interrupted_hint(out), progress_bar("tasks", percent=True) as progress:
             run = run_scenario(scenario, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
@@ -111,7 +105,7 @@ def register(app: typer.Typer) -> None:
         resume: Resume = False,
     ) -> None:
         """Run a sweep: a grid, Sobol or Morris design over scenario parameters (SALib)."""
-        from iwm._experiments import run_sweep
+        from iwm.study._experiments import run_sweep
 
         with interrupted_hint(out), progress_bar("tasks", percent=True) as progress:
             run = run_sweep(sweep, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
@@ -125,7 +119,7 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="seed of the bootstrap confidence intervals")] = 0,
     ) -> None:
         """Sensitivity indices of a sweep: Sobol S1/ST, Morris mu*, or a grid's main-effect ranges."""
-        from iwm._experiments import sensitivity_of
+        from iwm.study._experiments import sensitivity_of
 
         _print_frame(sensitivity_of(run, seed=seed), _format(fmt))
 
@@ -141,7 +135,7 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
     ) -> None:
         """SQL over a run's results (DuckDB; only finished tasks are visible)."""
-        from iwm._store import open_run
+        from iwm.study._store import open_run
 
         _print_frame(open_run(run).query(sql), _format(fmt))
 
@@ -165,8 +159,8 @@ def register(app: typer.Typer) -> None:
         """
         import yaml
 
-        from iwm._experiments import run_scenario
-        from iwm._scenario import scenario_from_mapping
+        from iwm.study._experiments import run_scenario
+        from iwm.study._scenario import scenario_from_mapping
 
         data = yaml.safe_load(bundled_scenario(DEMO))
         if n is not None:

@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
         """Run the calibration targets T1-T6: target, source, model value, tolerance and pass for each.
 
         Exits with status 1 if a target is missed."""
-        from iwm._calibration import check_adult, check_formation
+        from iwm.study._calibration import check_adult, check_formation
 
         steps: list[str] = []
 

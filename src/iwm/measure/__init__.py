@@ -1,4 +1,13 @@
-"""Measurement: scoring attachment questionnaires and simulating people's answers to them.
+"""Measurement: everything that observes the model or real people.
+
+This layer holds the read-outs of the model (adult dimensions and categories, infant classes:
+:mod:`._readout`), placing real people into the model (:mod:`._placement`, :mod:`._people`),
+sample statistics (:mod:`._stats`), and the questionnaires: scoring keys, scoring,
+reliability, simulated answers and file input/output. It may import :mod:`iwm.model`, never
+:mod:`iwm.study`, :mod:`iwm.cli` or :mod:`iwm.app`; the model never imports it (import-linter
+contracts in ``pyproject.toml``): a read-out measures the model, it never drives it.
+
+Questionnaires: scoring attachment questionnaires and simulating people's answers to them.
 
 Scores the ECR-R (Fraley, Waller & Brennan 2000), the ECR-S (Wei, Russell, Mallinckrodt &
 Vogel 2007) and the Relationship Questionnaire (Bartholomew & Horowitz 1991; dimensions of
@@ -18,6 +27,8 @@ Typical use::
 
 from iwm.measure._io import read_mapping, read_responses, read_responses_bytes, write_table
 from iwm.measure._keys import CATEGORIES, INSTRUMENTS, Instrument, Subscale
+from iwm.measure._placement import Placement, place
+from iwm.measure._readout import adult_category, anxiety, avoidance, measured_columns
 from iwm.measure._reliability import (
     ItemTotal,
     SampleStatistics,
@@ -46,15 +57,21 @@ __all__ = [
     "Instrument",
     "ItemTotal",
     "MeasurementModel",
+    "Placement",
     "ResponseTable",
     "SampleStatistics",
     "ScoredSample",
     "Subscale",
     "SubscaleSummary",
+    "adult_category",
+    "anxiety",
+    "avoidance",
     "categorize",
     "cronbach_alpha",
     "mcdonald_omega",
+    "measured_columns",
     "measurement_model",
+    "place",
     "read_mapping",
     "read_responses",
     "read_responses_bytes",

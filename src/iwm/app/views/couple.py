@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from iwm._adult import Mechanisms
-from iwm._people import STYLES
 from iwm.app._logic import couple, panel
 from iwm.app._ui import header, show_error
+from iwm.measure._people import STYLES
+from iwm.model._adult import Mechanisms
 
 header(
     "A couple, day by day",

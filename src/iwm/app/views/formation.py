@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from iwm._caregiving import MIXES
 from iwm.app._logic import custom_mix, formation
 from iwm.app._ui import header, progress, show_error
+from iwm.model._caregiving import MIXES
 
 header(
     "Formation: from caregiving to a working model",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from iwm._people import STYLES
 from iwm.app._logic import MAX_UPLOAD_BYTES, respondent_forward, score_upload, scored_csv
 from iwm.app._ui import header, show_error
+from iwm.measure._people import STYLES
 
 header(
     "Questionnaires: score a sample, place a person in the model",

@@ -7,9 +7,9 @@ import os
 import streamlit as st
 import streamlit.components.v1 as components
 
-from iwm._store import open_run
 from iwm.app._logic import RUN_COLUMNS, list_runs
 from iwm.app._ui import header, show_error
+from iwm.study._store import open_run
 
 header(
     "Runs: browse studies and their reports",
@@ -37,7 +37,7 @@ else:
             with st.expander("Report", expanded=True):
                 components.html(report.read_text(encoding="utf-8"), height=900, scrolling=True)
         elif st.button("Write the report"):
-            from iwm.cli._study import write_report
+            from iwm.study._run_report import write_report
 
             write_report(run.path)
             st.rerun()

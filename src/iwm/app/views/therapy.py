@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from iwm._change import Components
 from iwm.app._logic import dose_response, therapy_course
 from iwm.app._ui import header, progress, show_error
+from iwm.model._change import Components
 
 header(
     "Therapy: dose-response and relapse",

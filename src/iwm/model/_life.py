@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm._adult import (
+from iwm._errors import ParameterError
+from iwm.measure._readout import (
+    ADULT_CATEGORIES,
+    ADULT_READOUT,
+    SECURE_ADULT,
+    AdultReadout,
+    adult_category,
+    anxiety,
+    avoidance,
+)
+from iwm.measure._stats import correlation_or_none
+from iwm.model._adult import (
     DAYS_PER_WEEK,
     N_DAILY,
     NO_PAIR,
@@ -31,17 +42,11 @@ from iwm._adult import (
     pairing_index,
     update_model,
 )
-from iwm._change import LifeEventParams, Therapy, _Memory, life_events, session
-from iwm._errors import ParameterError
-from iwm._params import check_value
-from iwm._population import DTYPE, Population
-from iwm._readout import ADULT_CATEGORIES, ADULT_READOUT, SECURE_ADULT, AdultReadout, adult_category
-from iwm._rng import BLOCK, block_generator, check_seed
-from iwm._stats import correlation_or_none
-from iwm._tasks import Progress, check_workers, map_blocks
-
-if TYPE_CHECKING:
-    import pandas as pd
+from iwm.model._blocks import Progress, check_workers, map_blocks
+from iwm.model._change import LifeEventParams, Therapy, _Memory, life_events, session
+from iwm.model._params import check_value
+from iwm.model._population import DTYPE, Population
+from iwm.model._rng import BLOCK, block_generator, check_seed
 
 F = NDArray[np.float32]
 F64 = NDArray[np.float64]
@@ -432,7 +437,7 @@ class AdultLife:
         end, and the mean change of anxiety among the preoccupied and of avoidance among the
         dismissing at the start (negative: revised toward security)."""
         insecure = self.style_start != SECURE_ADULT
-        anx0, anx1, avo0, avo1 = self.start.anxiety, self.end.anxiety, self.start.avoidance, self.end.avoidance
+        anx0, anx1, avo0, avo1 = anxiety(self.start), anxiety(self.end), avoidance(self.start), avoidance(self.end)
         return {
             "anxiety_r": correlation_or_none(anx0, anx1),
             "avoidance_r": correlation_or_none(avo0, avo1),
@@ -498,7 +503,7 @@ def live(
     """Adult life for ``years``: the daily dyad and the weekly partner market (C6-C24, C31).
 
     ``therapy`` gives weekly sessions to its clients (C25-C29) while their lives go on;
-    ``events`` adds negative life events and relapse (:mod:`iwm._change`); the anxiety and
+    ``events`` adds negative life events and relapse (:mod:`iwm.model._change`); the anxiety and
     avoidance of everyone are recorded at each of ``snapshot_years`` (years from the start).
     People meet partners inside their community (consecutive blocks of 4096 people), so
     ``chunk_size`` and ``workers`` change speed, never results.
@@ -626,43 +631,6 @@ def simulate_couples(
     return {f: v.reshape(days, 2, k) for f, v in trace.items()}
 
 
-def ablate(
-    population: Population,
-    *,
-    years: float,
-    seed: int,
-    params: AdultParams | None = None,
-    readout: AdultReadout | None = None,
-    workers: int = 1,
-    progress: Progress | None = None,
-) -> list[dict[str, Any]]:
-    """The same population and seed with each perpetuation mechanism (C21-C24) off in turn.
-
-    Conditions: ``all on``, ``no <mechanism>`` for each of :class:`Mechanisms`, and
-    ``all off``. Each row holds the condition, the mechanisms switched off and
-    :meth:`AdultLife.stability`: start-end correlation of anxiety and of avoidance, and the
-    share of the insecure at the start who are secure at the end.
-    """
-    on = Mechanisms()
-    conditions = [("all on", on)]
-    conditions += [(f"no {name.replace('_', ' ')}", on.without(name)) for name in on.names()]
-    conditions.append(("all off", Mechanisms.none()))
-    rows = []
-    for label, mech in conditions:
-        life = live(
-            population,
-            years=years,
-            seed=seed,
-            params=params,
-            mechanisms=mech,
-            readout=readout,
-            workers=workers,
-            progress=progress,
-        )
-        rows.append({"condition": label, "off": list(mech.switched_off()), **life.stability()})
-    return rows
-
-
 def pursue_withdraw_index(bid: NDArray[np.floating], withdrawal: NDArray[np.floating]) -> float | None:
     """Cross-lagged correlation of one partner's bid on day t with the other's withdrawal on
     day t+1 (C10, C15), over the leading (day) axis; pooled over any further axes."""
@@ -671,26 +639,3 @@ def pursue_withdraw_index(bid: NDArray[np.floating], withdrawal: NDArray[np.floa
     if x.size < 3 or x.std() == 0 or y.std() == 0:
         return None
     return float(np.corrcoef(x, y)[0, 1])
-
-
-def dyad(
-    a: Population,
-    b: Population,
-    *,
-    days: int,
-    seed: int,
-    params: AdultParams | None = None,
-    mechanisms: Mechanisms | None = None,
-) -> pd.DataFrame:
-    """One couple's day-by-day trace as a table: a ``day`` column and ``FIELD_a``/``FIELD_b``
-    for every field of :data:`TRACE_FIELDS` (``a`` and ``b`` hold one person each)."""
-    import pandas as pd
-
-    if a.n != 1 or b.n != 1:
-        raise ValueError(f"dyad() takes one person on each side; got {a.n} and {b.n}")
-    trace = simulate_couples(a, b, days=days, seed=seed, params=params, mechanisms=mechanisms)
-    cols: dict[str, Any] = {"day": np.arange(1, days + 1)}
-    for f in TRACE_FIELDS:
-        cols[f"{f}_a"] = trace[f][:, 0, 0]
-        cols[f"{f}_b"] = trace[f][:, 1, 0]
-    return pd.DataFrame(cols)

@@ -8,14 +8,15 @@ beside the published targets, trajectories in anxiety x avoidance space, couples
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from iwm._readout import ADULT_CATEGORIES, INFANT_CLASSES
-from iwm._report import _COLOURS, Section, _grouped_bars, _pyplot, dyad_figure, figure_uri, render_html
-from iwm._store import Run
-from iwm._study import CLIENT_OUTCOMES
+from iwm.measure._readout import ADULT_CATEGORIES, INFANT_CLASSES
+from iwm.study._report import _COLOURS, Section, _grouped_bars, _pyplot, dyad_figure, figure_uri, render_html
+from iwm.study._store import Run
+from iwm.study._task import CLIENT_OUTCOMES
 
 T1 = {"A": 0.20, "B": 0.65, "C": 0.10, "D": 0.15}
 """Low-risk infant classes (van IJzendoorn et al. 1999), MODEL.md T1."""
@@ -292,3 +293,15 @@ def render_run(run: Run, sensitivity: Any = None) -> str:
         f"finished; iwm {m['iwm_version']}. {sc.get('description', '')}"
     )
     return render_html(f"iwm report: {m['name']}", intro, sections)
+
+
+def write_report(run_path: Path, out: Path | None = None) -> Path:
+    """Write the report of the run folder ``run_path`` (``report.html`` in it by default), atomically."""
+    from iwm._files import atomic_write_text
+    from iwm.study._experiments import sensitivity_of
+    from iwm.study._store import open_run
+
+    run = open_run(run_path)
+    indices = sensitivity_of(run) if run.kind == "sweep" and run.status()["complete"] else None
+    target = out if out is not None else run.path / "report.html"
+    return atomic_write_text(target, render_run(run, indices))

@@ -31,7 +31,7 @@ preference for a responsive partner against familiarity with what one's model ex
 :class:`Mechanisms`.
 
 Everything is a function over whole columns; people meet partners inside their community,
-a random-number block of :data:`iwm._rng.BLOCK` people, so a community's life depends only
+a random-number block of :data:`iwm.model._rng.BLOCK` people, so a community's life depends only
 on the seed and the block, never on how the population is split over workers.
 """
 
@@ -42,9 +42,9 @@ import dataclasses
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm._params import Params, Switches, bounded
-from iwm._population import DTYPE, Population
-from iwm._readout import ADULT_CATEGORIES, AdultReadout, anxiety_of, avoidance_of, categorize
+from iwm.measure._readout import ADULT_CATEGORIES, AdultReadout, anxiety_of, avoidance_of, categorize
+from iwm.model._params import Params, Switches, bounded
+from iwm.model._population import DTYPE, Population
 
 F = NDArray[np.float32]
 

@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from iwm._executors import check_executor, make_executor
-from iwm._scenario import Scenario, load_scenario, scenario_from_mapping
-from iwm._store import MANIFEST, Job, Progress, Run, execute, open_run, prepare, task_id
-from iwm._sweep import Sweep, load_sweep, sensitivity, sweep_from_mapping
+from iwm.study._executors import check_executor, make_executor
+from iwm.study._scenario import Scenario, load_scenario, scenario_from_mapping
+from iwm.study._store import MANIFEST, Job, Progress, Run, execute, open_run, prepare, task_id
+from iwm.study._sweep import Sweep, load_sweep, sensitivity, sweep_from_mapping
 
 
 def _scenario(scenario: Scenario | str | os.PathLike[str] | dict[str, Any]) -> Scenario:
@@ -113,7 +113,7 @@ def run_sweep(
 
 
 def sensitivity_of(run: Run | str | os.PathLike[str], seed: int = 0) -> Any:
-    """Sensitivity indices of a finished sweep (see :func:`iwm._sweep.sensitivity`)."""
+    """Sensitivity indices of a finished sweep (see :func:`iwm.study._sweep.sensitivity`)."""
     from iwm._errors import InputError
 
     r = run if isinstance(run, Run) else open_run(Path(run))

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm._errors import ParameterError
+from iwm.model._expectation import relationship_value
 
 Array = NDArray[np.float32]
 DTYPE = np.float32
@@ -87,9 +88,10 @@ class Population:
         return dataclasses.replace(self, **changes)
 
     def columns(self) -> dict[str, NDArray[Any]]:
-        """Every stored field and the main derived constructs, as named columns."""
-        from iwm._readout import adult_category, anxiety, avoidance
+        """Every stored field and the derived constructs of the model, as named columns.
 
+        Read-outs (anxiety, avoidance, categories) are measurements: :func:`iwm.measure.measured_columns`.
+        """
         cols: dict[str, NDArray[Any]] = {k: getattr(self, k) for k in self.field_names()}
         cols.update(
             self_worth=self.self_worth,
@@ -97,10 +99,7 @@ class Population:
             other_availability_uncertainty=self.other_availability_uncertainty,
             other_danger=self.other_danger,
             relationship_expectation=self.relationship_expectation,
-            anxiety=anxiety(self),
-            avoidance=avoidance(self),
         )
-        cols["category"] = adult_category(self)
         return cols
 
     # -- derived constructs ------------------------------------------------------------
@@ -153,23 +152,7 @@ class Population:
         falls (rejection hurts more when one already feels unworthy). Positive V favours
         approach, negative V withdrawal.
         """
-        from iwm._readout import relationship_value
-
         return relationship_value(self.other_availability, self.self_worth, self.other_danger)
-
-    @property
-    def anxiety(self) -> Array:
-        """Attachment anxiety on the ECR metric (1-7), with the default read-out."""
-        from iwm._readout import anxiety
-
-        return anxiety(self)
-
-    @property
-    def avoidance(self) -> Array:
-        """Attachment avoidance on the ECR metric (1-7), with the default read-out."""
-        from iwm._readout import avoidance
-
-        return avoidance(self)
 
     @property
     def expressed_gain(self) -> Array:

@@ -30,19 +30,20 @@ import pydantic
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from iwm._adult import AdultParams, Mechanisms
-from iwm._caregiving import MIXES, TransmissionParams, mix_from_mapping
-from iwm._change import Components, LifeEventParams, TherapyParams
 from iwm._errors import InputError
-from iwm._formation import FormationParams
-from iwm._params import Params, Switches
-from iwm._people import STYLES
-from iwm._readout import AdultReadout, InfantReadout
-from iwm._rng import MAX_SEED
-from iwm._tasks import MAX_N
+from iwm.measure._people import STYLES
+from iwm.measure._readout import AdultReadout, InfantReadout
+from iwm.model._adult import AdultParams, Mechanisms
+from iwm.model._blocks import MAX_N
+from iwm.model._caregiving import MIXES, TransmissionParams
+from iwm.model._change import Components, LifeEventParams, TherapyParams
+from iwm.model._formation import FormationParams
+from iwm.model._params import Params, Switches
+from iwm.model._rng import MAX_SEED
+from iwm.study._mixes import mix_from_mapping
 
 STUDY_STREAM = 9
-"""Seed-sequence stream of task seeds (other streams: see :mod:`iwm._rng`)."""
+"""Seed-sequence stream of task seeds (other streams: see :mod:`iwm.model._rng`)."""
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -403,7 +404,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 def _inline_mix_files(data: Mapping[str, Any], base: Path, where: str) -> Mapping[str, Any]:
     """``population.caregiving: my-mix.yaml`` becomes the mix itself (``{name, components}``)."""
-    from iwm._caregiving import read_mix_file
+    from iwm.study._mixes import read_mix_file
 
     if not isinstance(data.get("population"), Mapping):
         return data

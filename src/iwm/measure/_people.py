@@ -12,11 +12,11 @@ import functools
 
 import numpy as np
 
-from iwm._caregiving import PROFILES, CaregivingMix
 from iwm._errors import ParameterError
-from iwm._placement import place
-from iwm._population import Population
-from iwm._readout import ADULT_CATEGORIES, adult_category, anxiety, avoidance
+from iwm.measure._placement import place
+from iwm.measure._readout import ADULT_CATEGORIES, adult_category, anxiety, avoidance
+from iwm.model._caregiving import PROFILES, CaregivingMix
+from iwm.model._population import Population
 
 STYLES = {
     "secure": "secure",
@@ -39,7 +39,7 @@ REFERENCE_SEED = 0
 @functools.lru_cache(maxsize=4)
 def reference_population(n: int = REFERENCE_N, seed: int = REFERENCE_SEED) -> Population:
     """People formed under :data:`BALANCED` caregiving (cached: it takes about a second)."""
-    from iwm._develop import develop
+    from iwm.model._development import develop
 
     return develop(BALANCED, n=n, seed=seed).population
 

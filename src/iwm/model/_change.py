@@ -3,7 +3,7 @@
 The seed's closing claim is that working models are not destiny. Three things revise a model
 in adult life:
 
-* **relationships** (C30): the weekly revision of :func:`iwm._adult.update_model`, at adult
+* **relationships** (C30): the weekly revision of :func:`iwm.model._adult.update_model`, at adult
   plasticity; a long partnership with a secure partner is a corrective experience;
 * **therapy**: a weekly session with a therapist whose response to whatever need the client
   shows is consistent, attuned and reliable (C25: the secure relational experience), at a
@@ -29,9 +29,9 @@ import dataclasses
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm._adult import SECURE_THRESHOLD, _Adults
 from iwm._errors import ParameterError
-from iwm._params import Params, Switches, bounded
+from iwm.model._adult import SECURE_THRESHOLD, _Adults
+from iwm.model._params import Params, Switches, bounded
 
 F = NDArray[np.float32]
 

@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm._errors import InputError, ParameterError
-from iwm._params import Params, bounded, check_value
-from iwm._population import DTYPE, Array, Population
+from iwm._errors import ParameterError
+from iwm.model._params import Params, bounded, check_value
+from iwm.model._population import DTYPE, Array, Population
 
 CAREGIVER_FIELDS = ("sensitivity", "consistency", "rejection", "frightening")
 
@@ -140,98 +138,14 @@ def draw_caregivers(mix: CaregivingMix, rng: np.random.Generator, size: int) -> 
 
 
 def resolve_mix(spec: str | CaregivingMix) -> CaregivingMix:
-    """A mix by name, or a user mix file (YAML or TOML) by path."""
+    """A mix by name, or the mix itself. Mix *files* are read at the study layer
+    (:func:`iwm.load_mix`; :func:`iwm.develop` takes a path too)."""
     if isinstance(spec, CaregivingMix):
         return spec
     if spec in MIXES:
         return MIXES[spec]
-    if spec.endswith((".yaml", ".yml", ".toml")):
-        return load_mix(spec)
-    raise ParameterError("caregiving", f"one of {', '.join(MIXES)} or a .yaml/.toml file", spec)
-
-
-def load_mix(path: str) -> CaregivingMix:
-    """Read a user mix file.
-
-    Format (YAML shown; TOML has the same keys)::
-
-        name: my-sample
-        components:
-          - weight: 0.7
-            profile: sensitive          # start from a named profile (optional)
-            sensitivity: 0.9            # any of the four parameters and `spread` override
-          - weight: 0.3
-            sensitivity: 0.4
-            consistency: 0.2
-    """
-    return mix_from_mapping(read_mix_file(path), where=str(path))
-
-
-def read_mix_file(path: str | os.PathLike[str]) -> Any:
-    """The parsed content of a mix file (YAML or TOML), not yet validated."""
-    import pathlib
-
-    p = pathlib.Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(p), "file not found") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise InputError(str(p), f"cannot be read as UTF-8 text ({exc.__class__.__name__})") from None
-    try:
-        if p.suffix == ".toml":
-            import tomllib
-
-            data: Any = tomllib.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:  # parser errors carry their own line numbers
-        raise InputError(str(p), f"not valid {p.suffix[1:].upper()}: {' '.join(str(exc).split())}") from None
-    return data
-
-
-def mix_from_mapping(data: Any, where: str) -> CaregivingMix:
-    if not isinstance(data, Mapping):
-        raise InputError(where, f"must be a mapping with keys `name` and `components`; got {type(data).__name__}")
-    unknown = set(data) - {"name", "components"}
-    if unknown:
-        raise InputError(f"{where}: {sorted(unknown)[0]}", "unknown key; allowed: name, components")
-    comps = data.get("components")
-    if not isinstance(comps, list) or not comps:
-        raise InputError(f"{where}: components", f"must be a non-empty list; got {comps!r}")
-    parsed: list[tuple[float, CaregiverProfile]] = []
-    for i, item in enumerate(comps):
-        key = f"{where}: components[{i}]"
-        if not isinstance(item, Mapping):
-            raise InputError(key, f"must be a mapping; got {item!r}")
-        item = dict(item)
-        if "weight" not in item:
-            raise InputError(f"{key}.weight", "is required (a number in [0, 1])")
-        weight = item.pop("weight")
-        try:
-            check_value("weight", weight, 0, 1)
-        except ParameterError as exc:
-            raise InputError(f"{key}.weight", f"must be in [0, 1]; got {exc.value!r}") from None
-        base = CaregiverProfile()
-        if "profile" in item:
-            name = item.pop("profile")
-            if name not in PROFILES:
-                raise InputError(f"{key}.profile", f"must be one of {', '.join(PROFILES)}; got {name!r}")
-            base = PROFILES[name]
-        try:
-            profile = CaregiverProfile.from_mapping({**base.to_dict(), **item}, where="")
-        except ParameterError as exc:
-            raise InputError(f"{key}.{exc.name}", f"must be {exc.rule}; got {exc.value!r}") from None
-        except InputError as exc:
-            raise InputError(f"{key}.{exc.where}", exc.problem) from None
-        parsed.append((float(weight), profile))
-    total = sum(w for w, _ in parsed)
-    if not math.isclose(total, 1.0, abs_tol=1e-6):
-        raise InputError(f"{where}: components[*].weight", f"must sum to 1; got {total:g}")
-    name = data.get("name", where)
-    return CaregivingMix(str(name), tuple(parsed))
+    rule = f"one of {', '.join(MIXES)} or a CaregivingMix (read files with iwm.load_mix)"
+    raise ParameterError("caregiving", rule, spec)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -268,7 +182,7 @@ class TransmissionParams(Params):
 
 def caregiving_from_parents(parents: Population, rng: np.random.Generator, params: TransmissionParams) -> Caregivers:
     """Caregiving derived from each parent's IWM, with individual variation (4 normal draws)."""
-    from iwm._readout import anxiety, avoidance
+    from iwm.measure._readout import anxiety, avoidance
 
     p = params
     # only the insecurity above a secure anchor changes caregiving, saturating after `span`

@@ -17,9 +17,9 @@ import dataclasses
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm._params import check_value
-from iwm._population import DTYPE, Population
-from iwm._readout import ADULT_READOUT, AdultReadout, anxiety, avoidance
+from iwm.measure._readout import ADULT_READOUT, AdultReadout, anxiety, avoidance
+from iwm.model._params import check_value
+from iwm.model._population import DTYPE, Population
 
 _EPS = 1e-3
 

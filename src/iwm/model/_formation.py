@@ -7,7 +7,7 @@ weekly by default). In each episode:
 2. **signal**: the child's current strategy, tried with a small exploratory variation,
    turns felt need into an expressed signal: nothing below the activation threshold, else
    ``gain x felt`` (gain < 1 hides need, gain > 1 amplifies it);
-3. **response**: the caregiver (:mod:`iwm._caregiving`) sees the signal plus, if sensitive,
+3. **response**: the caregiver (:mod:`iwm.model._caregiving`) sees the signal plus, if sensitive,
    the unsignalled need; an inconsistent caregiver answers only a loud cue, a rejecting one
    rebuffs bids more the stronger they are, a frightening one frightens, more when approached;
 4. **perception**: the child registers the comfort through its current model (C21);
@@ -31,9 +31,9 @@ import dataclasses
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm._caregiving import Caregivers
-from iwm._params import Params, bounded
-from iwm._population import DTYPE, Population
+from iwm.model._caregiving import Caregivers
+from iwm.model._params import Params, bounded
+from iwm.model._population import DTYPE, Population
 
 F = NDArray[np.float32]
 

@@ -30,7 +30,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from iwm._errors import InputError
-from iwm._scenario import (
+from iwm.study._scenario import (
     Scenario,
     explain,
     get_path,
@@ -116,7 +116,7 @@ class Sweep:
         self.scenarios = [self._scenario_at(i, point) for i, point in enumerate(self.points)]
 
     def _check_outputs(self) -> None:
-        from iwm._study import OUTCOMES
+        from iwm.study._task import OUTCOMES
 
         for i, output in enumerate(self.spec.outputs):
             if output not in OUTCOMES:

@@ -2,7 +2,7 @@
 
 :func:`run_task` is a pure function of the scenario and the task (arm, replicate, seed): it
 forms the population, lives the adult years with the arm's treatment, and returns what the
-scenario's recorders ask for as Arrow tables. It does no I/O; :mod:`iwm._store` writes the
+scenario's recorders ask for as Arrow tables. It does no I/O; :mod:`iwm.study._store` writes the
 tables, and any executor may run it, anywhere, with the same result.
 
 Tables (every row carries ``task``, ``point``, ``arm`` and ``replicate``):
@@ -30,15 +30,8 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from iwm._adult import AdultParams, Mechanisms
-from iwm._caregiving import TransmissionParams
-from iwm._change import Components, LifeEventParams, Therapy, TherapyParams
-from iwm._develop import develop
-from iwm._formation import FormationParams
-from iwm._life import WEEKS_PER_YEAR, AdultLife, dyad, live
-from iwm._people import person, style_name
-from iwm._population import Population
-from iwm._readout import (
+from iwm.measure._people import person, style_name
+from iwm.measure._readout import (
     AAI_CATEGORIES,
     ADULT_CATEGORIES,
     INFANT_CLASSES,
@@ -51,8 +44,16 @@ from iwm._readout import (
     organized_category,
     unresolved,
 )
-from iwm._scenario import ClientsSection, Scenario, TaskSpec, TherapySection, build
-from iwm._trials import cohens_d
+from iwm.model._adult import AdultParams, Mechanisms
+from iwm.model._caregiving import TransmissionParams
+from iwm.model._change import Components, LifeEventParams, Therapy, TherapyParams
+from iwm.model._development import develop
+from iwm.model._formation import FormationParams
+from iwm.model._life import WEEKS_PER_YEAR, AdultLife, live
+from iwm.model._population import Population
+from iwm.study._couples import dyad
+from iwm.study._scenario import ClientsSection, Scenario, TaskSpec, TherapySection, build
+from iwm.study._trials import cohens_d
 
 TABLES = ("summary", "people", "trajectories", "pairings", "couples")
 

@@ -1,6 +1,6 @@
 """Running formation over a population: chunks of blocks, optionally on worker processes.
 
-A task is a run of whole random-number blocks (:mod:`iwm._rng`); each block draws its own
+A task is a run of whole random-number blocks (:mod:`iwm.model._rng`); each block draws its own
 numbers in a fixed order, so a person's life depends on (seed, generation, block, position)
 alone, and results are bit-identical whatever the chunk size and the number of workers.
 """
@@ -14,19 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm._caregiving import (
-    Caregivers,
-    CaregivingMix,
-    TransmissionParams,
-    caregiving_from_parents,
-    draw_caregivers,
-    resolve_mix,
-)
 from iwm._errors import ParameterError
-from iwm._formation import N_UNIFORMS, CaregiverTerms, FormationParams, _ChildState, episode, to_population
-from iwm._params import check_value
-from iwm._population import DTYPE, Population
-from iwm._readout import (
+from iwm.measure._readout import (
     ADULT_CATEGORIES,
     INFANT_CLASSES,
     SECURE_ADULT,
@@ -39,9 +28,20 @@ from iwm._readout import (
     infant_behaviour,
     infant_class,
 )
-from iwm._rng import BLOCK, block_generator, check_seed
-from iwm._stats import concordance_kappa, pearson, shares
-from iwm._tasks import MAX_N, Progress, check_workers, map_blocks
+from iwm.measure._stats import concordance_kappa, pearson, shares
+from iwm.model._blocks import MAX_N, Progress, check_workers, map_blocks
+from iwm.model._caregiving import (
+    Caregivers,
+    CaregivingMix,
+    TransmissionParams,
+    caregiving_from_parents,
+    draw_caregivers,
+    resolve_mix,
+)
+from iwm.model._formation import N_UNIFORMS, CaregiverTerms, FormationParams, _ChildState, episode, to_population
+from iwm.model._params import check_value
+from iwm.model._population import DTYPE, Population
+from iwm.model._rng import BLOCK, block_generator, check_seed
 
 DEFAULT_CHUNK = 8 * BLOCK
 

@@ -13,16 +13,13 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm._params import Params, bounded
-from iwm._population import DTYPE
-
-if TYPE_CHECKING:
-    from iwm._population import Population
+from iwm.model._params import Params, bounded
+from iwm.model._population import DTYPE, Population
 
 F = NDArray[np.float32]
 
@@ -173,12 +170,6 @@ def adult_category(pop: Population, r: AdultReadout = ADULT_READOUT) -> NDArray[
     return categorize(anxiety(pop, r), avoidance(pop, r), r.cut)
 
 
-def relationship_value(availability: F, self_worth: F, danger: F) -> F:
-    """C3: V = E[A] - (1 - E[A]) x (0.5 + (1 - W)) - E[D]."""
-    hurt = 0.5 + (1 - self_worth)
-    return (availability - (1 - availability) * hurt - danger).astype(DTYPE)
-
-
 AAI_CATEGORIES = ("secure", "dismissing", "preoccupied")
 """Organized Adult Attachment Interview classes (Main, Kaplan & Cassidy 1985); an unresolved
 state of mind is coded on top of them (Main & Hesse 1990)."""
@@ -213,3 +204,12 @@ def disorganization(availability: F, danger: F) -> F:
 def unresolved(pop: Population, r: AdultReadout = ADULT_READOUT) -> NDArray[np.bool_]:
     """Unresolved state of mind (Main & Hesse 1990), coded on top of the organized class."""
     return np.asarray(disorganization(pop.other_availability, pop.other_danger) > r.unresolved_cut)
+
+
+def measured_columns(pop: Population, r: AdultReadout = ADULT_READOUT) -> dict[str, NDArray[Any]]:
+    """The population's columns (:meth:`Population.columns`) with its read-outs: anxiety,
+    avoidance (ECR metric) and the adult category."""
+    cols = pop.columns()
+    cols.update(anxiety=anxiety(pop, r), avoidance=avoidance(pop, r))
+    cols["category"] = adult_category(pop, r)
+    return cols

@@ -29,8 +29,8 @@ import pyarrow as pa
 
 from iwm._errors import InputError
 from iwm._files import atomic_write, atomic_write_text
-from iwm._scenario import Scenario, TaskSpec
-from iwm._study import TABLES, run_task
+from iwm.study._scenario import Scenario, TaskSpec
+from iwm.study._task import TABLES, run_task
 
 FORMAT = "iwm-run/1"
 MANIFEST = "manifest.json"
@@ -268,7 +268,7 @@ def prepare(
     name: str | None = None,
 ) -> Run:
     """Create the run folder, or reopen it with ``resume`` (checking it holds the same study)."""
-    from iwm import __version__
+    from iwm._version import __version__
 
     p = Path(out)
     identity = {"kind": kind, "scenario_digest": scenario.digest(), "sweep_digest": _digest(sweep)}

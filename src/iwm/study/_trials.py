@@ -11,17 +11,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm._change import Components, LifeEventParams, Therapy, TherapyParams
-from iwm._develop import develop
 from iwm._errors import ParameterError
-from iwm._life import WEEKS_PER_YEAR, AdultLife, live
-from iwm._params import check_value
-from iwm._people import BALANCED, style_name
-from iwm._population import Population
-from iwm._readout import ADULT_CATEGORIES, SECURE_ADULT, adult_category, categorize
-from iwm._rng import check_seed
-from iwm._stats import pearson
-from iwm._tasks import Progress
+from iwm.measure._people import BALANCED, style_name
+from iwm.measure._readout import ADULT_CATEGORIES, SECURE_ADULT, adult_category, anxiety, avoidance, categorize
+from iwm.measure._stats import pearson
+from iwm.model._blocks import Progress
+from iwm.model._change import Components, LifeEventParams, Therapy, TherapyParams
+from iwm.model._development import develop
+from iwm.model._life import WEEKS_PER_YEAR, AdultLife, live
+from iwm.model._params import check_value
+from iwm.model._population import Population
+from iwm.model._rng import check_seed
 
 
 def cohens_d(before: NDArray[np.floating], after: NDArray[np.floating]) -> float | None:
@@ -100,7 +100,7 @@ def therapy_trial(
 
 
 def _dose_row(weeks: int, pop: Population, clients: NDArray[np.bool_], life: AdultLife) -> dict[str, Any]:
-    anx0, avo0 = pop.anxiety[clients], pop.avoidance[clients]
+    anx0, avo0 = anxiety(pop)[clients], avoidance(pop)[clients]
     (anx1, avo1), (anx2, avo2) = ((snap[0][clients], snap[1][clients]) for snap in life.snapshots)
     secure_post = categorize(anx1, avo1) == SECURE_ADULT
     secure_follow = categorize(anx2, avo2) == SECURE_ADULT
@@ -174,8 +174,8 @@ def life_course(
     def earned(mask: NDArray[np.bool_]) -> float | None:
         return float((end[mask] == SECURE_ADULT).mean()) if mask.any() else None
 
-    anx = np.concatenate([formed.anxiety[None], life.snapshots[:, 0]])
-    avo = np.concatenate([formed.avoidance[None], life.snapshots[:, 1]])
+    anx = np.concatenate([anxiety(formed)[None], life.snapshots[:, 0]])
+    avo = np.concatenate([avoidance(formed)[None], life.snapshots[:, 1]])
     stability = []
     for lag in (1, 5, 10, 20, 30):
         if lag <= len(marks):

@@ -1,6 +1,6 @@
 """Running a process over whole random-number blocks, serially or on worker processes.
 
-A task is a run of consecutive blocks (:mod:`iwm._rng`). Every block draws its own numbers
+A task is a run of consecutive blocks (:mod:`iwm.model._rng`). Every block draws its own numbers
 from its own generator, so splitting the blocks into tasks, and the tasks over workers,
 changes speed and memory but never results.
 """
@@ -11,8 +11,8 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
-from iwm._params import check_value
-from iwm._rng import BLOCK, n_blocks
+from iwm.model._params import check_value
+from iwm.model._rng import BLOCK, n_blocks
 
 R = TypeVar("R")
 

@@ -112,7 +112,7 @@ def check_formation(
     progress: Callable[[str], None] | None = None,
 ) -> list[TargetResult]:
     """Run the formation targets T1, T2, T5, T6 with default parameters."""
-    from iwm._develop import develop
+    from iwm.model._development import develop
 
     def step(what: str) -> None:
         if progress:
@@ -158,9 +158,9 @@ ADULT_TARGETS: tuple[Target, ...] = (
 
 def adult_values(population: Any) -> list[float]:
     """The T3 and T4 quantities of a population, in the order of ADULT_TARGETS."""
-    from iwm._readout import organized_category, self_report_category, unresolved
+    from iwm.measure._readout import anxiety, avoidance, organized_category, self_report_category, unresolved
 
-    anx, avo = population.anxiety, population.avoidance
+    anx, avo = anxiety(population), avoidance(population)
     organized = np.bincount(organized_category(anx, avo), minlength=3) / population.n
     report = np.bincount(self_report_category(anx, avo), minlength=3) / population.n
     return [*map(float, organized), float(unresolved(population).mean()), *map(float, report)]
@@ -175,8 +175,8 @@ def check_adult(
     progress: Callable[[str], None] | None = None,
 ) -> list[TargetResult]:
     """Run the adult targets T3 and T4: low-risk formation, then ``years`` of adult life."""
-    from iwm._develop import develop
-    from iwm._life import live
+    from iwm.model._development import develop
+    from iwm.model._life import live
 
     if progress:
         progress("formation")

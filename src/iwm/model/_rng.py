@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from iwm._params import check_value
+from iwm.model._params import check_value
 
 BLOCK = 4096
 """People per random-number block: the unit of identity for randomness."""

@@ -1,0 +1,124 @@
+"""Caregiving mixes from files (YAML or TOML), and formation from a mix given by name, object or file.
+
+The model layer knows named mixes and :class:`~iwm.model._caregiving.CaregivingMix` objects only;
+reading a user's file is input at the edge, so it lives here.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from iwm._errors import InputError, ParameterError
+from iwm.model._caregiving import MIXES, PROFILES, CaregiverProfile, CaregivingMix
+from iwm.model._caregiving import resolve_mix as resolve_named_mix
+from iwm.model._development import Development
+from iwm.model._development import develop as develop_from_mix
+from iwm.model._params import check_value
+
+
+def resolve_mix(spec: str | CaregivingMix) -> CaregivingMix:
+    """A mix by name, the mix itself, or a user mix file (YAML or TOML) by path."""
+    if isinstance(spec, str) and spec not in MIXES and spec.endswith((".yaml", ".yml", ".toml")):
+        return load_mix(spec)
+    if isinstance(spec, str) and spec not in MIXES:
+        raise ParameterError("caregiving", f"one of {', '.join(MIXES)} or a .yaml/.toml file", spec)
+    return resolve_named_mix(spec)
+
+
+@functools.wraps(develop_from_mix)
+def develop(
+    caregiving: str | CaregivingMix | None = None, *, parents: str | CaregivingMix | None = None, **kwargs: Any
+) -> Development:
+    return develop_from_mix(
+        None if caregiving is None else resolve_mix(caregiving),
+        parents=None if parents is None else resolve_mix(parents),
+        **kwargs,
+    )
+
+
+def load_mix(path: str) -> CaregivingMix:
+    """Read a user mix file.
+
+    Format (YAML shown; TOML has the same keys)::
+
+        name: my-sample
+        components:
+          - weight: 0.7
+            profile: sensitive          # start from a named profile (optional)
+            sensitivity: 0.9            # any of the four parameters and `spread` override
+          - weight: 0.3
+            sensitivity: 0.4
+            consistency: 0.2
+    """
+    return mix_from_mapping(read_mix_file(path), where=str(path))
+
+
+def read_mix_file(path: str | os.PathLike[str]) -> Any:
+    """The parsed content of a mix file (YAML or TOML), not yet validated."""
+    import pathlib
+
+    p = pathlib.Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(p), "file not found") from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InputError(str(p), f"cannot be read as UTF-8 text ({exc.__class__.__name__})") from None
+    try:
+        if p.suffix == ".toml":
+            import tomllib
+
+            data: Any = tomllib.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except Exception as exc:  # parser errors carry their own line numbers
+        raise InputError(str(p), f"not valid {p.suffix[1:].upper()}: {' '.join(str(exc).split())}") from None
+    return data
+
+
+def mix_from_mapping(data: Any, where: str) -> CaregivingMix:
+    if not isinstance(data, Mapping):
+        raise InputError(where, f"must be a mapping with keys `name` and `components`; got {type(data).__name__}")
+    unknown = set(data) - {"name", "components"}
+    if unknown:
+        raise InputError(f"{where}: {sorted(unknown)[0]}", "unknown key; allowed: name, components")
+    comps = data.get("components")
+    if not isinstance(comps, list) or not comps:
+        raise InputError(f"{where}: components", f"must be a non-empty list; got {comps!r}")
+    parsed: list[tuple[float, CaregiverProfile]] = []
+    for i, item in enumerate(comps):
+        key = f"{where}: components[{i}]"
+        if not isinstance(item, Mapping):
+            raise InputError(key, f"must be a mapping; got {item!r}")
+        item = dict(item)
+        if "weight" not in item:
+            raise InputError(f"{key}.weight", "is required (a number in [0, 1])")
+        weight = item.pop("weight")
+        try:
+            check_value("weight", weight, 0, 1)
+        except ParameterError as exc:
+            raise InputError(f"{key}.weight", f"must be in [0, 1]; got {exc.value!r}") from None
+        base = CaregiverProfile()
+        if "profile" in item:
+            name = item.pop("profile")
+            if name not in PROFILES:
+                raise InputError(f"{key}.profile", f"must be one of {', '.join(PROFILES)}; got {name!r}")
+            base = PROFILES[name]
+        try:
+            profile = CaregiverProfile.from_mapping({**base.to_dict(), **item}, where="")
+        except ParameterError as exc:
+            raise InputError(f"{key}.{exc.name}", f"must be {exc.rule}; got {exc.value!r}") from None
+        except InputError as exc:
+            raise InputError(f"{key}.{exc.where}", exc.problem) from None
+        parsed.append((float(weight), profile))
+    total = sum(w for w, _ in parsed)
+    if not math.isclose(total, 1.0, abs_tol=1e-6):
+        raise InputError(f"{where}: components[*].weight", f"must sum to 1; got {total:g}")
+    name = data.get("name", where)
+    return CaregivingMix(str(name), tuple(parsed))
