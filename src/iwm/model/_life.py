@@ -36,7 +36,6 @@ from iwm.model._adult import (
     Mechanisms,
     _Adults,
     attraction,
-    day,
     derive_strategy,
     openness,
     pairing_index,
@@ -44,6 +43,7 @@ from iwm.model._adult import (
 )
 from iwm.model._blocks import Progress, check_workers, map_blocks
 from iwm.model._change import LifeEventParams, Therapy, _Memory, life_events, session
+from iwm.model._day import day
 from iwm.model._params import check_value
 from iwm.model._population import DTYPE, Population
 from iwm.model._rng import BLOCK, block_generator, check_seed
