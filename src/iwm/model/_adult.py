@@ -396,23 +396,3 @@ def update_model(s: _Adults, p: AdultParams) -> None:
     s.ev_seen[:] = 0
     s.ev_hostile[:] = 0
     s.ev_rejected[:] = 0
-
-
-def attraction(chooser: NDArray[np.intp], candidate: NDArray[np.intp], s: _Adults, p: AdultParams, m: Mechanisms) -> F:
-    """How much ``chooser`` wants ``candidate`` (C22).
-
-    A preference for a responsive partner, plus familiarity: the fit between the candidate's
-    typical behaviour (responsiveness, and the intrusiveness of hyperactivation) and what
-    one's own model expects of others. An insecure model makes an unresponsive or a clinging
-    partner feel right (repetition compulsion).
-    """
-    resp = s.responsiveness[candidate]
-    expected = s.other_availability()[chooser]
-    # others as available (or not), and as intrusive (or not): the rejecting-intrusive other (C2)
-    fit = 1 - 0.5 * (np.abs(expected - resp) + np.abs((1 - expected) - s.hyper[candidate]))
-    return (p.attraction_security * resp + p.attraction_familiarity * m.repetition_compulsion * fit).astype(DTYPE)
-
-
-def openness(s: _Adults, p: AdultParams) -> F:
-    """Weekly chance of being open to someone met: less for the deactivating (C13)."""
-    return (p.dating_rate * (1 - p.dating_deactivation * s.deact)).astype(DTYPE)
