@@ -24,12 +24,19 @@ def attraction(chooser: NDArray[np.intp], candidate: NDArray[np.intp], s: _Adult
     typical behaviour (responsiveness, and the intrusiveness of hyperactivation) and what
     one's own model expects of others. An insecure model makes an unresponsive or a clinging
     partner feel right (repetition compulsion).
+
+    Switching the mechanism off removes the *selectivity* of familiarity, not its weight:
+    every candidate then fits as well as the average candidate met that week, so people keep
+    pairing at the same overall rate and only the pull toward model-confirming partners goes
+    (an ablation removes its own mechanism and nothing else).
     """
     resp = s.responsiveness[candidate]
     expected = s.other_availability()[chooser]
     # others as available (or not), and as intrusive (or not): the rejecting-intrusive other (C2)
     fit = 1 - 0.5 * (np.abs(expected - resp) + np.abs((1 - expected) - s.hyper[candidate]))
-    return (p.attraction_security * resp + p.attraction_familiarity * m.repetition_compulsion * fit).astype(DTYPE)
+    if not m.repetition_compulsion and fit.size:
+        fit = np.full_like(fit, fit.mean(dtype=np.float64))
+    return (p.attraction_security * resp + p.attraction_familiarity * fit).astype(DTYPE)
 
 
 def openness(s: _Adults, p: AdultParams) -> F:
