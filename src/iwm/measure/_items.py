@@ -50,7 +50,7 @@ class ResponseParams(Params):
 
     anxiety_location: float = bounded(2.95, 1, 7, "ECR anxiety score of a person at latent 0")
     anxiety_scale: float = bounded(1.1, 0.1, 3, "ECR anxiety scale points per latent SD")
-    avoidance_location: float = bounded(3.2, 1, 7, "ECR avoidance score of a person at latent 0")
+    avoidance_location: float = bounded(3.3, 1, 7, "ECR avoidance score of a person at latent 0")
     avoidance_scale: float = bounded(1.15, 0.1, 3, "ECR avoidance scale points per latent SD")
     discrimination_low: float = bounded(1.2, 0.1, 10, "lowest item discrimination, per scale point")
     discrimination_high: float = bounded(2.0, 0.1, 10, "highest item discrimination, per scale point")

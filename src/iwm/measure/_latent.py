@@ -51,15 +51,15 @@ class LatentParams(Params):
     anxiety_hyperactivation: float = bounded(
         1.0, 0, 10, "anxiety per unit of signalling above 1 plus threshold below .3 (C6)"
     )
-    anxiety_danger: float = bounded(1.5, 0, 10, "anxiety per unit of other-danger (C16)")
+    anxiety_danger: float = bounded(3.0, 0, 10, "anxiety per unit of other-danger (C16)")
     avoidance_distrust: float = bounded(0.5, 0, 10, "avoidance per unit of the logit of unavailability (C2)")
     avoidance_deactivation: float = bounded(1.0, 0, 10, "avoidance per unit of suppression (C11)")
     avoidance_reliance: float = bounded(1.0, 0, 10, "avoidance per unit of self-reliance (C14)")
-    avoidance_danger: float = bounded(1.0, 0, 10, "avoidance per unit of other-danger (C16)")
-    anxiety_center: float = bounded(-1.16, -20, 20, "anxiety predictor in the reference population: mean")
-    anxiety_spread: float = bounded(0.87, 0.01, 20, "anxiety predictor in the reference population: SD")
-    avoidance_center: float = bounded(0.24, -20, 20, "avoidance predictor in the reference population: mean")
-    avoidance_spread: float = bounded(1.28, 0.01, 20, "avoidance predictor in the reference population: SD")
+    avoidance_danger: float = bounded(3.0, 0, 10, "avoidance per unit of other-danger (C16)")
+    anxiety_center: float = bounded(-1.019, -20, 20, "anxiety predictor in the reference population: mean")
+    anxiety_spread: float = bounded(1.076, 0.01, 20, "anxiety predictor in the reference population: SD")
+    avoidance_center: float = bounded(0.431, -20, 20, "avoidance predictor in the reference population: mean")
+    avoidance_spread: float = bounded(1.505, 0.01, 20, "avoidance predictor in the reference population: SD")
     state_share: float = bounded(
         0.7, 0, 1, "correlation of a latent dimension with its state part (the rest is unique to the person)"
     )
