@@ -90,5 +90,3 @@ def previous_omega(items: np.ndarray) -> float:
     lam, psi = one_factor_loadings(r)
     common = float(lam.sum()) ** 2
     return common / (common + float(psi.sum()))
-
-

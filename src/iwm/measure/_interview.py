@@ -55,7 +55,9 @@ class InterviewParams(Params):
     )
     rater_sd: float = bounded(0.5, 0, 5, "coder error on each of the two ratings")
     coherence_cut: float = bounded(1.1, -10, 20, "incoherence (sum of the two ratings) above which insecure")
-    dismissing_bias: float = bounded(-1.2, -10, 10, "dismissing minus preoccupied rating above which insecure is dismissing")
+    dismissing_bias: float = bounded(
+        -1.2, -10, 10, "dismissing minus preoccupied rating above which insecure is dismissing"
+    )
     unresolved_rater_sd: float = bounded(0.05, 0, 1, "coder error on the unresolved rating")
     unresolved_cut: float = bounded(0.11, 0, 1, "fear of the needed other above which the interview is unresolved")
 

@@ -63,7 +63,9 @@ class ResponseParams(Params):
         super().__post_init__()
         if self.discrimination_high < self.discrimination_low:
             raise ParameterError(
-                "discrimination_high", f"at least discrimination_low ({self.discrimination_low})", self.discrimination_high
+                "discrimination_high",
+                f"at least discrimination_low ({self.discrimination_low})",
+                self.discrimination_high,
             )
 
 
@@ -94,7 +96,9 @@ def _spread(lo: float, hi: float, k: int, stride: int) -> NDArray[np.float64]:
     return values[[(i * stride) % k for i in range(k)]]  # stride coprime to k: a permutation
 
 
-def graded_response_model(names: list[str], discrimination: NDArray[np.float64], thresholds: NDArray[np.float64]) -> Any:
+def graded_response_model(
+    names: list[str], discrimination: NDArray[np.float64], thresholds: NDArray[np.float64]
+) -> Any:
     """A ``mirt`` graded response model with the given (not estimated) parameters.
 
     Built through :meth:`mirt.FitResult.from_dict`, the package's documented way to rebuild a
