@@ -169,7 +169,7 @@ T7_SOURCE = (
 )
 T8_SOURCE = (
     "Cameron, Finnegan & Morry 2012 (J Res Pers 46:472; meta-analysis of 242 studies): positive, "
-    "higher for the ECR-R than the ECR; .28 as cited in MODEL.md, not checked against the table"
+    "higher for the ECR-R than the ECR; target .28 not checked against the paper's tables"
 )
 T9_SOURCE = (
     "Sibley, Fischer & Liu 2005 (Pers Soc Psychol Bull 31:1524): 3-week stability, 85% shared latent "
