@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps(summary))
             return
-        shares = summary["shares"]
+        shares = channels.interview.shares()
         typer.echo(f"interviewed {n} model adults ({caregiving}, seed {seed}, {years:g} years of adult life)")
         for name in ("secure", "dismissing", "preoccupied", "unresolved"):
             typer.echo(f"  {name:12s} {shares[name]:6.1%}")

@@ -172,5 +172,5 @@ def _place_from_items(
     typer.echo(f"{len(outside)} outside the model's support (placed on the nearest model person, listed here):")
     for i, reason in outside:
         typer.echo(f"  {ids.iloc[i]}: {reason}")
-    for i in np.flatnonzero(~keep):
-        typer.echo(f"skipped {ids.iloc[i]}: no item answered")
+    for row in np.flatnonzero(~keep):
+        typer.echo(f"skipped {ids.iloc[int(row)]}: no item answered")
