@@ -45,7 +45,15 @@ from iwm.model._life_events import LifeEventParams
 from iwm.model._perception import perceive
 from iwm.model._population import Population
 from iwm.model._therapy import Components, Therapy, TherapyParams
-from iwm.study._calibration import ADULT_TARGETS, FORMATION_TARGETS, Target, TargetResult, check_adult, check_formation
+from iwm.study._calibration import (
+    ADULT_TARGETS,
+    FORMATION_TARGETS,
+    MEASUREMENT_TARGETS,
+    Target,
+    TargetResult,
+    check_adult,
+    check_formation,
+)
 from iwm.study._couples import ablate, dyad
 from iwm.study._experiments import run_scenario, run_sweep, sensitivity_of
 from iwm.study._mixes import develop, load_mix, resolve_mix
@@ -62,6 +70,7 @@ __all__ = [
     "ADULT_TARGETS",
     "FORMATION_TARGETS",
     "INFANT_CLASSES",
+    "MEASUREMENT_TARGETS",
     "MIXES",
     "PAIRINGS",
     "PROFILES",

@@ -39,6 +39,9 @@ def _register() -> None:
     from iwm.cli import _validate
 
     _validate.register(app)
+    from iwm.cli import _interview
+
+    _interview.register(app)
     from iwm.cli import _study
 
     _study.register(app)
