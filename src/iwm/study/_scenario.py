@@ -541,12 +541,12 @@ def with_overrides(scenario: Scenario, overrides: Overrides, where: str, base_di
         return scenario_from_mapping(data, where, base_dir)
     except InputError as exc:
         path = exc.where[len(where) + 2 :] if exc.where.startswith(f"{where}: ") else ""
-        item = _override_at(path, items)
-        if item is None:
+        culprit = _override_at(path, items)
+        if culprit is None:
             given = ", ".join(i.label if "=" in i.label else f"{i.label} {i.value!r}" for i in items)
             raise InputError(f"{exc.where} (with {given})", exc.problem) from None
-        shown = "" if _same_path(path, item.path) else f"{path}: "
-        raise InputError(item.label, f"{shown}{exc.problem}") from None
+        shown = "" if _same_path(path, culprit.path) else f"{path}: "
+        raise InputError(culprit.label, f"{shown}{exc.problem}") from None
 
 
 def _set_path(data: dict[str, Any], parts: list[str | int], item: Override) -> None:
