@@ -15,7 +15,7 @@ $(STAMP)-base: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(STAMP)-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,distributed,bench,app,e2e]'
+	$(BIN)/python -m pip install -q -e '.[test,distributed,bench,app,e2e,docs]'
 	touch $@
 
 $(STAMP)-app: pyproject.toml | $(BIN)/python
@@ -41,6 +41,7 @@ demo: $(STAMP)-base
 
 test: $(STAMP)-test $(CHROMIUM)
 	$(BIN)/lint-imports
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 	$(BIN)/python -m pytest -n 2
 
 app: $(STAMP)-app

@@ -116,3 +116,9 @@ def test_validate_reports_every_target():
         assert {"quantity", "source", "target", "tolerance", "model", "pass"} <= set(t)
     assert out.returncode == (0 if data["passed"] else 1)
     assert data["passed"] == all(t["pass"] for t in data["targets"])
+
+
+def test_version_prints_the_package_version():
+    out = iwm_cli("--version")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"iwm {iwm.__version__}"

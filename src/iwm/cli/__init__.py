@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Annotated
 
 import typer
 
@@ -55,8 +56,21 @@ def _register() -> None:
     _measure.register(app)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from iwm._version import __version__
+
+        typer.echo(f"iwm {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="print the version and exit"),
+    ] = False,
+) -> None:
     """Simulate internal working models of attachment (a research and teaching model, never a
     clinical diagnosis)."""
 

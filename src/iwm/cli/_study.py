@@ -20,6 +20,18 @@ Scheduler = Annotated[
     typer.Option(help="run on Dask: 'local-cluster' or tcp://HOST:PORT (needs iwm[distributed])"),
 ]
 Resume = Annotated[bool, typer.Option("--resume", help="finish an interrupted run in the same folder")]
+Set = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="set a key path of the scenario, e.g. adult.params.protest=0.3 or arms[1].therapy.weeks=30 "
+        "(repeatable; validated like the file; the run stores the result)",
+    ),
+]
+N = Annotated[int | None, typer.Option("--n", help="people: the same as --set population.n=N")]
+Years = Annotated[float | None, typer.Option("--years", help="adult years: the same as --set adult.years=Y")]
+Seed = Annotated[int | None, typer.Option("--seed", help="the scenario seed: the same as --set seed=S")]
 
 DEMO = "demo.yaml"
 
@@ -68,6 +80,17 @@ def write_report(run_path: Path, out: Path | None = None) -> Path:
     return write(run_path, out)
 
 
+def overrides(items: list[str] | None, n: int | None, years: float | None, seed: int | None) -> list[Any]:
+    """The ``--set`` items and the ``--n``, ``--years``, ``--seed`` shortcuts, in that order."""
+    from iwm.study._scenario import Override, parse_override
+
+    out = [parse_override(item) for item in items or ()]
+    for label, path, value in (("--n", "population.n", n), ("--years", "adult.years", years), ("--seed", "seed", seed)):
+        if value is not None:
+            out.append(Override(label, path, value))
+    return out
+
+
 def _finished(run: Any, say: Any) -> None:
     s = run.status()
     say(f"{s['done']} of {s['tasks']} tasks done in {run.path}")
@@ -86,12 +109,18 @@ def register(app: typer.Typer) -> None:
         scheduler: Scheduler = None,
         resume: Resume = False,
         report: Annotated[bool, typer.Option(help="write report.html into the run folder at the end")] = False,
+        set_: Set = None,
+        n: N = None,
+        years: Years = None,
+        seed: Seed = None,
     ) -> None:
         """Run a scenario: every arm and replicate, each a task, stored as Parquet with a manifest."""
         from iwm.study._experiments import run_scenario
+        from iwm.study._scenario import load_scenario
 
+        study = load_scenario(scenario, overrides(set_, n, years, seed))
         with interrupted_hint(out), progress_bar("tasks", percent=True) as progress:
-            run = run_scenario(scenario, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
+            run = run_scenario(study, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
         _finished(run, typer.echo)
         if report:
             typer.echo(f"report: {write_report(run.path)}")
@@ -103,12 +132,21 @@ def register(app: typer.Typer) -> None:
         workers: Workers = None,
         scheduler: Scheduler = None,
         resume: Resume = False,
+        set_: Set = None,
+        n: N = None,
+        years: Years = None,
+        seed: Seed = None,
     ) -> None:
-        """Run a sweep: a grid, Sobol or Morris design over scenario parameters (SALib)."""
-        from iwm.study._experiments import run_sweep
+        """Run a sweep: a grid, Sobol or Morris design over scenario parameters (SALib).
 
+        --set, --n, --years and --seed change the base scenario (not a swept parameter).
+        """
+        from iwm.study._experiments import run_sweep
+        from iwm.study._sweep import load_sweep
+
+        design = load_sweep(sweep, overrides(set_, n, years, seed))
         with interrupted_hint(out), progress_bar("tasks", percent=True) as progress:
-            run = run_sweep(sweep, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
+            run = run_sweep(design, out, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
         _finished(run, typer.echo)
         typer.echo(f"  indices: iwm sensitivity {run.path}")
 

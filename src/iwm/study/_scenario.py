@@ -397,10 +397,15 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a scenario file. Mix files it names are read relative to it."""
+def load_scenario(path: str | os.PathLike[str], overrides: Overrides = ()) -> Scenario:
+    """Read and validate a scenario file. Mix files it names are read relative to it.
+
+    ``overrides`` sets key paths after reading (``{"adult.years": 2, "arms[1].therapy.weeks":
+    30}``), validated like the file; see :func:`with_overrides`.
+    """
     p = Path(path)
-    return scenario_from_mapping(read_yaml(p), str(p), p.parent)
+    scenario = scenario_from_mapping(read_yaml(p), str(p), p.parent)
+    return with_overrides(scenario, overrides, str(p), p.parent)
 
 
 def _inline_mix_files(data: Mapping[str, Any], base: Path, where: str) -> Mapping[str, Any]:
@@ -464,3 +469,126 @@ def with_values(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str,
             node = node[part]
         node[parts[-1]] = value
     return out
+
+
+# ---------------------------------------------------------------- overrides (iwm run --set)
+
+
+@dataclasses.dataclass(frozen=True)
+class Override:
+    """One key path set from outside the file: ``--set adult.years=3`` or ``--n 500``."""
+
+    label: str
+    """What the user wrote, named in errors (``--set adult.years=3``, ``--n``)."""
+    path: str
+    value: Any
+
+
+Overrides = Mapping[str, Any] | typing.Sequence[Override]
+
+
+def parse_override(item: str) -> Override:
+    """``"adult.params.protest=0.3"`` -> an Override; the value is read as a YAML scalar."""
+    label = f"--set {item}"
+    key, eq, text = item.partition("=")
+    key = key.strip()
+    if not eq or not key:
+        raise InputError(label, "must be KEY=VALUE with a key path (e.g. adult.params.protest=0.3)")
+    try:
+        split_path(key)
+    except ValueError:
+        example = "e.g. adult.params.protest or arms[1].therapy.weeks"
+        raise InputError(label, f"{key!r} is not a key path ({example})") from None
+    try:
+        value = yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError as exc:
+        raise InputError(label, f"the value is not valid YAML ({' '.join(str(exc).split())}); got {text!r}") from None
+    if isinstance(value, Mapping | list):
+        raise InputError(label, f"the value must be a YAML scalar (a number, true/false, null or text); got {text!r}")
+    if not isinstance(value, str | int | float | bool | type(None)):
+        value = text.strip()  # a date or other YAML type: the text as written
+    return Override(label, key, value)
+
+
+def as_overrides(overrides: Overrides) -> list[Override]:
+    if isinstance(overrides, Mapping):
+        return [Override(f"overrides {path}={value!r}", path, value) for path, value in overrides.items()]
+    return list(overrides)
+
+
+def with_overrides(scenario: Scenario, overrides: Overrides, where: str, base_dir: Path | None = None) -> Scenario:
+    """The scenario with each key path set to its value, validated as if the file said so.
+
+    A missing or null section on the way is created (``--set adult.events.loss_rate=0.1``
+    turns life events on); a list index must exist. An error names the override (its
+    ``label``), the rule and the value; a rule that ties sections together names the file
+    and the overrides.
+    """
+    items = as_overrides(overrides)
+    if not items:
+        return scenario
+    data = scenario.model_dump(mode="json")
+    seen: dict[tuple[str | int, ...], str] = {}
+    for item in items:
+        try:
+            parts = tuple(split_path(item.path))
+        except ValueError:
+            raise InputError(item.label, f"{item.path!r} is not a key path (e.g. adult.params.protest)") from None
+        if parts in seen:
+            raise InputError(item.label, f"sets {item.path} again (already set by {seen[parts]})")
+        seen[parts] = item.label
+        _set_path(data, list(parts), item)
+    try:
+        return scenario_from_mapping(data, where, base_dir)
+    except InputError as exc:
+        path = exc.where[len(where) + 2 :] if exc.where.startswith(f"{where}: ") else ""
+        culprit = _override_at(path, items)
+        if culprit is None:
+            given = ", ".join(i.label if "=" in i.label else f"{i.label} {i.value!r}" for i in items)
+            raise InputError(f"{exc.where} (with {given})", exc.problem) from None
+        shown = "" if _same_path(path, culprit.path) else f"{path}: "
+        raise InputError(culprit.label, f"{shown}{exc.problem}") from None
+
+
+def _set_path(data: dict[str, Any], parts: list[str | int], item: Override) -> None:
+    node: Any = data
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(part, int):
+            if not isinstance(node, list):
+                raise InputError(item.label, f"{_join(parts[:i])} is not a list, so [{part}] names nothing in it")
+            if part >= len(node):
+                raise InputError(item.label, f"{_join(parts[:i])} has {len(node)} item(s); got index {part}")
+        elif not isinstance(node, dict):
+            raise InputError(item.label, f"{_join(parts[:i])} is a value, not a section; got {node!r}")
+        if last:
+            node[part] = item.value
+            return
+        if isinstance(part, str) and node.get(part) is None:
+            node[part] = {}  # a missing or null section is created, as if written in the file
+        node = node[part]
+
+
+def _join(parts: typing.Sequence[str | int]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if k else p) for k, p in enumerate(parts))
+
+
+def _same_path(a: str, b: str) -> bool:
+    try:
+        return split_path(a) == split_path(b)
+    except ValueError:
+        return False
+
+
+def _override_at(path: str, items: typing.Sequence[Override]) -> Override | None:
+    """The override an error at ``path`` is about: one on the path, or one below it."""
+    try:
+        where = split_path(path)
+    except ValueError:
+        return None
+    for item in reversed(items):  # the last one set wins, as it did in the data
+        mine = split_path(item.path)
+        n = min(len(mine), len(where))
+        if mine[:n] == where[:n]:
+            return item
+    return None

@@ -31,12 +31,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from iwm._errors import InputError
 from iwm.study._scenario import (
+    Overrides,
     Scenario,
+    as_overrides,
     explain,
     get_path,
     read_yaml,
     scenario_from_mapping,
     split_path,
+    with_overrides,
     with_values,
 )
 
@@ -105,15 +108,31 @@ class Sweep:
     """A validated sweep: the base scenario, the points and the scenario of each point."""
 
     def __init__(
-        self, spec: SweepSpec, base: dict[str, Any], where: str, base_where: str, base_dir: Path | None = None
+        self,
+        spec: SweepSpec,
+        base: dict[str, Any],
+        where: str,
+        base_where: str,
+        base_dir: Path | None = None,
+        overrides: Overrides = (),
     ) -> None:
         self.spec, self.base, self.where = spec, base, where
         self.base_scenario = scenario_from_mapping(base, base_where, base_dir)
+        self._check_overrides(as_overrides(overrides))
+        self.base_scenario = with_overrides(self.base_scenario, overrides, base_where, base_dir)
         self._check_outputs()
         self._check_paths()
         self.samples = self._design()
         self.points = [dict(zip(spec.parameters, row, strict=True)) for row in self.samples]
         self.scenarios = [self._scenario_at(i, point) for i, point in enumerate(self.points)]
+
+    def _check_overrides(self, overrides: list[Any]) -> None:
+        """A swept parameter takes its values from the design, so it cannot also be set."""
+        swept = {tuple(split_path(path)): path for path in self.spec.parameters if _is_path(path)}
+        for item in overrides:
+            if _is_path(item.path) and tuple(split_path(item.path)) in swept:
+                problem = f"{item.path} is a parameter of the sweep ({self.where}); its values come from the design"
+                raise InputError(item.label, problem)
 
     def _check_outputs(self) -> None:
         from iwm.study._task import OUTCOMES
@@ -194,6 +213,14 @@ def _null_section(full: Mapping[str, Any], path: str) -> str:
     return " (e.g. adult.params.protest)"
 
 
+def _is_path(path: str) -> bool:
+    try:
+        split_path(path)
+    except ValueError:
+        return False
+    return True
+
+
 def _one_kind(values: list[Any]) -> list[Any]:
     """A grid column of one type: whole numbers stay ints, numbers mixed with fractions become
     floats (so a column of the summary table has one type), other values are kept."""
@@ -203,7 +230,11 @@ def _one_kind(values: list[Any]) -> list[Any]:
     return list(values)
 
 
-def sweep_from_mapping(data: Any, where: str = "sweep", base_dir: Path | None = None) -> Sweep:
+def sweep_from_mapping(
+    data: Any, where: str = "sweep", base_dir: Path | None = None, overrides: Overrides = ()
+) -> Sweep:
+    """Validate a sweep mapping; ``overrides`` set key paths of its base scenario (see
+    :func:`iwm.study._scenario.with_overrides`)."""
     if not isinstance(data, Mapping):
         raise InputError(where, f"must be a mapping with keys scenario, parameters, design; got {type(data).__name__}")
     try:
@@ -223,12 +254,13 @@ def sweep_from_mapping(data: Any, where: str = "sweep", base_dir: Path | None = 
         scenario_dir = base_dir
     if not isinstance(base, Mapping):
         raise InputError(f"{where}: scenario", "must be a mapping or a scenario file")
-    return Sweep(spec, dict(base), where, where_base, scenario_dir)
+    return Sweep(spec, dict(base), where, where_base, scenario_dir, overrides)
 
 
-def load_sweep(path: str | os.PathLike[str]) -> Sweep:
+def load_sweep(path: str | os.PathLike[str], overrides: Overrides = ()) -> Sweep:
+    """Read and validate a sweep file; ``overrides`` set key paths of its base scenario."""
     p = Path(path)
-    return sweep_from_mapping(read_yaml(p), str(p), base_dir=p.parent)
+    return sweep_from_mapping(read_yaml(p), str(p), base_dir=p.parent, overrides=overrides)
 
 
 def sensitivity(summary: Any, sweep: Mapping[str, Any], seed: int = 0) -> Any:
