@@ -32,10 +32,24 @@ def test_dose_response_is_monotone(anxious_trial):
     assert [d["weeks"] for d in doses] == [0, 10, 20, 40]
     anx = [d["anxiety_d"] for d in doses]
     secure = [d["earned_secure"] for d in doses]
-    assert anx[0] == pytest.approx(0, abs=1e-6)
+    lo, hi = doses[0]["anxiety_d_ci"]
+    assert lo < 0 < hi  # 0 weeks is the null trial: treated and waitlist differ by chance alone
     assert all(later < earlier - 0.1 for earlier, later in itertools.pairwise(anx))
     assert all(later > earlier for earlier, later in itertools.pairwise(secure))
-    assert {"avoidance_d", "earned_secure_follow_up", "relapse"} <= set(doses[0])
+    assert doses[-1]["anxiety_d_ci"][1] < 0  # the 40-week effect's interval excludes 0
+    assert doses[-1]["waitlist_secure"] < doses[-1]["earned_secure"]
+    assert {"avoidance_d", "avoidance_d_ci", "anxiety_d_follow_up", "earned_secure_follow_up", "relapse"} <= set(
+        doses[0]
+    )
+
+
+def test_the_trial_is_randomized_and_the_waitlist_lives_the_same_weeks(anxious_trial):
+    """Half the clients wait; both arms share the seed and the world, so the 0-week dose is a
+    null trial, and the effect size uses the whole sample's SD, not the clients' restricted one."""
+    assert anxious_trial["treated"] + anxious_trial["waitlist"] == N_CLIENTS
+    assert abs(anxious_trial["treated"] - anxious_trial["waitlist"]) <= 1
+    assert "whole sample" in anxious_trial["effect_size"]
+    assert anxious_trial["reference_sd"]["anxiety"] > 0.5  # the general population's spread
 
 
 @pytest.fixture(scope="module")

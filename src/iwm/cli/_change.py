@@ -43,7 +43,7 @@ def _fmt(x: Any, spec: str = ".2f") -> str:
 
 
 def dose_figure(result: dict[str, Any]) -> Any:
-    """Dose-response: change in anxiety and avoidance (Cohen's d) and earned security by weeks."""
+    """Dose-response: the effect on anxiety and avoidance (d, treated minus waitlist) and earned security by weeks."""
     from iwm.study._report import _pyplot
 
     plt = _pyplot()
@@ -54,7 +54,7 @@ def dose_figure(result: dict[str, Any]) -> Any:
     left.plot(weeks, [d["avoidance_d"] for d in doses], "s-", label="avoidance")
     left.axhline(0, color="grey", lw=0.8)
     left.set_xlabel("weeks of therapy")
-    left.set_ylabel("pre-post change (Cohen's d)")
+    left.set_ylabel("d, treated - waitlist (SD of whole sample)")
     left.legend(frameon=False)
     right.plot(weeks, [d["earned_secure"] for d in doses], "o-", label="at the end of therapy")
     right.plot(weeks, [d["earned_secure_follow_up"] for d in doses], "s--", label="one year later")
@@ -113,7 +113,8 @@ def register(app: typer.Typer) -> None:
             title += f", without {', '.join(off)}"
         table = Table(title=title)
         table.caption = (
-            "d: pre-post Cohen's d; secure: earned security; relapse: secure at the end, insecure a year later"
+            "d: treated minus waitlist at the end of therapy, in SDs of the whole sample (95% bootstrap CI in"
+            " --json); secure: earned security of the treated; relapse: secure at the end, insecure a year later"
         )
         for col in ("weeks", "d anxiety", "d avoidance", "secure at end", "secure +1 y", "relapse"):
             table.add_column(col, justify="right")

@@ -50,3 +50,44 @@ def change_metrics(
         out[f"{name}_shift"] = mean
         out[f"{name}_shift_ci"] = ci
     return out
+
+
+def effect_size(
+    treated: np.ndarray,
+    control: np.ndarray,
+    reference_sd: float,
+    *,
+    seed: int = 0,
+    resamples: int = 2000,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
+    """The one effect size iwm reports: the difference of two arms' means at the same time,
+    divided by the SD of the whole sample the clients were drawn from (``reference_sd``), with
+    a percentile bootstrap interval (resampling people within each arm; Efron & Tibshirani
+    1993).
+
+    Dividing by the clients' own SD would inflate d, since clients selected by their style
+    span a restricted range of the scale; the whole sample's SD keeps one yardstick for every
+    dose, arm and component.
+    """
+    treated = np.asarray(treated, dtype=np.float64)
+    control = np.asarray(control, dtype=np.float64)
+    if treated.size < 2 or control.size < 2 or not reference_sd > 0:
+        return {"d": None, "ci": None}
+
+    def diff(t: np.ndarray, c: np.ndarray, axis: int = -1) -> np.ndarray:
+        return (np.mean(t, axis=axis) - np.mean(c, axis=axis)) / reference_sd
+
+    d = float(diff(treated, control))
+    if np.all(treated == treated[0]) and np.all(control == control[0]):
+        return {"d": d, "ci": [d, d]}
+    boot = stats.bootstrap(
+        (treated, control),
+        diff,
+        n_resamples=resamples,
+        confidence_level=confidence,
+        method="percentile",
+        vectorized=True,
+        rng=np.random.default_rng(seed),
+    )
+    return {"d": d, "ci": [float(boot.confidence_interval.low), float(boot.confidence_interval.high)]}

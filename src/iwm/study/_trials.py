@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm._errors import ParameterError
+from iwm.measure._change import effect_size
 from iwm.measure._people import BALANCED, style_name
 from iwm.measure._readout import ADULT_CATEGORIES, SECURE_ADULT, adult_category, anxiety, avoidance, categorize
 from iwm.measure._stats import pearson
@@ -26,7 +27,10 @@ from iwm.model._therapy import Components, Therapy, TherapyParams
 
 
 def cohens_d(before: NDArray[np.floating], after: NDArray[np.floating]) -> float | None:
-    """Standardized mean change, pre to post (pooled SD of the two occasions)."""
+    """Standardized mean change within one group, pre to post (pooled SD of the two occasions).
+
+    A description of change inside one arm; comparisons of arms use
+    :func:`iwm.measure._change.effect_size`, the effect size iwm reports."""
     if before.size < 2:
         return None
     sd = np.sqrt((np.var(before, dtype=np.float64) + np.var(after, dtype=np.float64)) / 2)
@@ -62,59 +66,92 @@ def therapy_trial(
     workers: int = 1,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """A dose-response trial: the same clients and seed, treated for each number of ``weeks``.
+    """A randomized waitlist trial at each dose: the same clients, seed and world for every dose.
 
-    Per dose: the pre-post change of anxiety and avoidance (Cohen's d), the share of clients
-    who are secure at the end of therapy and at follow-up (earned security), and relapse (the
-    share of those secure at the end who are insecure ``follow_up_years`` later). Life goes on
-    meanwhile: partners, breakups and negative life events (``events``, default rates).
+    ``n`` clients of ``style`` are randomized (half and half, from the seed) to therapy or to a
+    waitlist that lives through the same weeks without sessions; life goes on for both
+    (partners, breakups, negative life events ``events``, default rates). Per dose, at the end
+    of therapy (post-test) and ``follow_up_years`` later: the effect size of
+    :func:`iwm.measure._change.effect_size` on anxiety and on avoidance (treated minus waitlist,
+    in SDs of the whole sample the clients come from, with a 95% bootstrap interval), earned
+    security in each arm, and relapse in the treated arm (secure at post-test, insecure at
+    follow-up). A dose of 0 weeks is the null trial: its d is 0 up to sampling error.
     """
-    n = int(check_value("n", n, 1, 1_000_000, integer=True))
+    n = int(check_value("n", n, 2, 1_000_000, integer=True))
     seed = check_seed(seed)
     for w in weeks:
         check_value("weeks", w, 0, 520, integer=True)
     components = Components().without(*without)
     events = events if events is not None else LifeEventParams()
     pop, clients = clients_of_style(style, n, seed)
+    treated, waitlist = randomize(clients, seed)
+    reference = {"anxiety": float(np.std(anxiety(pop))), "avoidance": float(np.std(avoidance(pop)))}
     doses = []
     for w in weeks:
         post, follow = w / WEEKS_PER_YEAR, w / WEEKS_PER_YEAR + follow_up_years
         life = live(
             pop,
-            years=follow,
+            years=max(follow, 1 / WEEKS_PER_YEAR),
             seed=seed,
-            therapy=Therapy(clients=clients, weeks=int(w), components=components, params=params or TherapyParams()),
+            therapy=Therapy(clients=treated, weeks=int(w), components=components, params=params or TherapyParams()),
             events=events,
             snapshot_years=(post, follow),
             workers=workers,
             progress=progress,
         )
-        doses.append(_dose_row(int(w), pop, clients, life))
+        doses.append(_dose_row(int(w), treated, waitlist, life, reference, seed))
     return {
         "style": style,
         "n": n,
+        "treated": int(treated.sum()),
+        "waitlist": int(waitlist.sum()),
         "seed": seed,
         "components_off": list(components.switched_off()),
         "follow_up_years": follow_up_years,
+        "effect_size": EFFECT_SIZE,
+        "reference_sd": reference,
         "doses": doses,
     }
 
 
-def _dose_row(weeks: int, pop: Population, clients: NDArray[np.bool_], life: AdultLife) -> dict[str, Any]:
-    anx0, avo0 = anxiety(pop)[clients], avoidance(pop)[clients]
-    (anx1, avo1), (anx2, avo2) = ((snap[0][clients], snap[1][clients]) for snap in life.snapshots)
-    secure_post = categorize(anx1, avo1) == SECURE_ADULT
-    secure_follow = categorize(anx2, avo2) == SECURE_ADULT
-    return {
-        "weeks": weeks,
-        "anxiety_d": cohens_d(anx0, anx1),
-        "avoidance_d": cohens_d(avo0, avo1),
-        "anxiety_change": float(np.mean(anx1 - anx0, dtype=np.float64)),
-        "avoidance_change": float(np.mean(avo1 - avo0, dtype=np.float64)),
-        "earned_secure": float(secure_post.mean()),
-        "earned_secure_follow_up": float(secure_follow.mean()),
-        "relapse": float((secure_post & ~secure_follow).sum() / secure_post.sum()) if secure_post.any() else None,
-    }
+EFFECT_SIZE = (
+    "d = (mean of the treated - mean of the waitlist) at the same time / SD of the whole sample "
+    "at the start; 95% percentile bootstrap interval over people"
+)
+"""The definition of every effect size iwm reports, as printed with it."""
+
+
+def randomize(clients: NDArray[np.bool_], seed: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Clients split at random into two arms of equal size (the extra one to therapy), from the seed."""
+    idx = np.flatnonzero(clients)
+    order = np.random.default_rng([seed, 0x7E1A]).permutation(idx)
+    treated = np.zeros(clients.shape[0], bool)
+    treated[order[: (idx.size + 1) // 2]] = True
+    return treated, clients & ~treated
+
+
+def _dose_row(
+    weeks: int,
+    treated: NDArray[np.bool_],
+    waitlist: NDArray[np.bool_],
+    life: AdultLife,
+    reference: dict[str, float],
+    seed: int,
+) -> dict[str, Any]:
+    row: dict[str, Any] = {"weeks": weeks}
+    for when, snap in (("", life.snapshots[0]), ("_follow_up", life.snapshots[1])):
+        for i, dim in enumerate(("anxiety", "avoidance")):
+            es = effect_size(snap[i][treated], snap[i][waitlist], reference[dim], seed=seed)
+            row[f"{dim}_d{when}"] = es["d"]
+            row[f"{dim}_d{when}_ci"] = es["ci"]
+    secure = [categorize(snap[0], snap[1]) == SECURE_ADULT for snap in life.snapshots]
+    row["earned_secure"] = float(secure[0][treated].mean())
+    row["earned_secure_follow_up"] = float(secure[1][treated].mean())
+    row["waitlist_secure"] = float(secure[0][waitlist].mean())
+    row["waitlist_secure_follow_up"] = float(secure[1][waitlist].mean())
+    post = secure[0] & treated
+    row["relapse"] = float((post & ~secure[1]).sum() / post.sum()) if post.any() else None
+    return row
 
 
 def _mean_r(snapshots: NDArray[np.floating], lag: int) -> float | None:

@@ -52,7 +52,7 @@ result = st.session_state.get("therapy_result")
 if result is not None:
     doses = result["doses"].set_index("weeks")
     left, right = st.columns(2)
-    left.markdown("**Dose-response**: change over therapy (Cohen's d)")
+    left.markdown("**Dose-response**: treated minus waitlist at the end of therapy (d, in SDs of the whole sample)")
     left.line_chart(doses[["anxiety_d", "avoidance_d"]], height=280)
     right.markdown("**Earned security** at the end of therapy and a year later")
     right.line_chart(doses[["earned_secure", "earned_secure_follow_up"]], height=280)
