@@ -1,0 +1,176 @@
+"""The calibration ledger: every free parameter of the model and its read-outs, with its
+meaning, unit, range, default and where its value comes from.
+
+The table in ``docs/calibration.md`` (between the ``ledger`` markers) is generated from the
+declarations themselves (:func:`iwm.model._params.bounded`: range and meaning are written once),
+plus the provenance below; ``tests/test_ledger.py`` fails when a parameter is added, removed or
+changed without regenerating it: ``python -m iwm.study._ledger --write``.
+
+Provenance words: **design** (a choice of the simulation, not a claim about people),
+**source** (a published figure), **tuned to X** (set by a small grid search so that target X
+holds; see "How the parameters were chosen"), **assumption** (set by hand from the theory and
+checked against the construct signatures, not tuned to a target), **uncalibrated** (no target
+exists yet; results that depend on it are reported, not claimed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from iwm.measure._interview import InterviewParams
+from iwm.measure._items import ResponseParams
+from iwm.measure._latent import LatentParams
+from iwm.measure._readout import AdultReadout, InfantReadout
+from iwm.model._adult import AdultParams
+from iwm.model._caregiving import MIXES, PROFILES, CaregiverProfile, TransmissionParams
+from iwm.model._formation import FormationParams
+from iwm.model._life_events import LifeEventParams
+from iwm.model._params import Params, _fmt
+from iwm.model._therapy import TherapyParams
+
+STEP1 = "tuned to the formation signatures (step 1): each pure kind of caregiving gives its own majority infant class"
+ADULT = "assumption: daily scale set so that a secure couple is stable (step 6); C6-C24 signatures checked, not tuned"
+
+PROVENANCE: dict[type[Params], list[tuple[str, str]]] = {
+    FormationParams: [
+        (r"years|episodes_per_week", "design"),
+        (r"infant_assessment_age", "source: the Strange Situation at 12-18 months (Ainsworth et al. 1978)"),
+        (r"plasticity_", "assumption: a sensitive period in the first years (Bowlby 1969), not fitted"),
+        (r"exploration|learning_rate|baseline_rate|max_gain|effort|relief|rebuff_pain|fright_pain", STEP1),
+        (r"initial_|prior_count", "assumption: a newborn shows what it feels; a flat prior"),
+        (
+            r"notice|loud_cue|response_width|comfort_floor|rebuff_saturation|fright_when_alone",
+            "assumption: caregiver behaviour after Ainsworth et al. 1978 and Main & Hesse 1990; checked by the "
+            "formation signatures",
+        ),
+        (r"perception_bias", "assumption (C21): the same pull as in adulthood"),
+        (r".*", STEP1),
+    ],
+    CaregiverProfile: [
+        (r"concentration", "assumption: individual variation within a kind of caregiving"),
+        (r".*", "assumption: the four kinds of caregiving of C5 (Ainsworth et al. 1978; Main & Hesse 1990)"),
+    ],
+    TransmissionParams: [(r".*", "tuned to T5 and T6 (step 5)")],
+    AdultParams: [
+        (r"evidence_rate|strategy_rate", "tuned to T3/T4 after five years with anxiety r about .8 over ten (step 6)"),
+        (
+            r"dating_|attraction_|acceptance_",
+            "tuned: about two thirds of adults partnered after a few years (step 6)",
+        ),
+        (r".*", ADULT),
+    ],
+    LifeEventParams: [(r".*", "assumption: order of magnitude only, unsourced; uncalibrated")],
+    TherapyParams: [(r".*", "uncalibrated: no therapy target in MODEL.md; dose-response is reported, not claimed")],
+    InfantReadout: [
+        (r"separation_distress|observation_noise", "assumption: coder and episode-to-episode variation (step 2)"),
+        (r".*", "tuned (step 2): the pure kinds of caregiving separate into A/B/C/D"),
+    ],
+    AdultReadout: [
+        (r"cut$", "source: the ECR scale midpoint (Brennan, Clark & Shaver 1998)"),
+        (r"unresolved_cut", "tuned to T3 (unresolved share)"),
+        (r".*", "tuned (step 4): adults spread over 1-7, low-risk means near ECR-R norms (Fraley et al. 2000)"),
+    ],
+    LatentParams: [
+        (r".*_(center|spread)$", "design: reference constants (low-risk adults at 23, seed 1, n = 20,000)"),
+        (r".*", "chosen to reproduce T8 and unimodal latents (docs/measurement.md)"),
+    ],
+    ResponseParams: [(r".*", "chosen to reproduce published scale properties, T7 and T9 (docs/measurement.md)")],
+    InterviewParams: [(r".*", "chosen so T3 holds on the interview channel; T10 is checked, not tuned")],
+}
+
+UNITS = [
+    (r"^years$|_age$|halflife", "years"),
+    (r"episodes_per_week", "episodes per week"),
+    (r"_rate$", "per step (week or episode)"),
+    (r"loss_rate|trauma_rate", "per person-year"),
+    (r"secure_anchor|span|cut$|_location$|anxiety_center|avoidance_center", "scale points"),
+    (r"_sd$|_spread$|_scale$", "SD"),
+]
+
+
+def _unit(cls: type[Params], name: str) -> str:
+    if cls is LifeEventParams and name in ("loss_rate", "trauma_rate"):
+        return "per person-year"
+    if cls is AdultReadout and name != "cut" and not name.endswith("_cut"):
+        return "logit per unit"
+    for pattern, unit in UNITS:
+        if re.search(pattern, name):
+            return unit
+    return "dimensionless (share, weight or gain)"
+
+
+def provenance(cls: type[Params], name: str) -> str:
+    for pattern, text in PROVENANCE[cls]:
+        if re.fullmatch(pattern, name) or re.match(pattern, name):
+            return text
+    raise KeyError(f"{cls.__name__}.{name} has no provenance in the ledger")
+
+
+def _all_params() -> list[type[Params]]:
+    def walk(c: type[Params]) -> list[type[Params]]:
+        out = []
+        for sub in c.__subclasses__():
+            out += [sub, *walk(sub)]
+        return out
+
+    return sorted(walk(Params), key=lambda c: (c.__module__, c.__name__))
+
+
+def ledger_markdown() -> str:
+    """The ledger as Markdown tables, one per parameter set, then the caregiving mixes."""
+    lines = []
+    for cls in _all_params():
+        if cls not in PROVENANCE:
+            raise KeyError(f"{cls.__module__}.{cls.__name__} is not in the ledger's PROVENANCE")
+        defaults = cls()
+        lines += [f"### `{cls.__name__}` ({cls.__module__})", ""]
+        lines += ["| parameter | meaning | unit | range | default | source |", "|---|---|---|---|---|---|"]
+        for name, (lo, hi, doc) in cls.ranges().items():
+            value = _fmt(getattr(defaults, name))
+            span = f"[{_fmt(lo)}, {_fmt(hi)}]"
+            lines.append(f"| `{name}` | {doc} | {_unit(cls, name)} | {span} | {value} | {provenance(cls, name)} |")
+        lines.append("")
+    lines += ["### Caregiving profiles and mixes (iwm.model._caregiving)", ""]
+    lines += ["| profile | " + " | ".join(CaregiverProfile.ranges()) + " |", "|---" * 6 + "|"]
+    for name, prof in PROFILES.items():
+        lines.append(f"| {name} | " + " | ".join(_fmt(getattr(prof, k)) for k in CaregiverProfile.ranges()) + " |")
+    lines += ["", "| mix | " + " | ".join(PROFILES) + " | source |", "|---" * (len(PROFILES) + 2) + "|"]
+    for name, mix in MIXES.items():
+        shares = [_fmt(round(sum(w for w, p in mix.components if p == prof), 4)) for prof in PROFILES.values()]
+        source = (
+            "design: one kind of caregiving" if name in PROFILES else "tuned to T1/T2 (step 3): a modelling assumption"
+        )
+        lines.append(f"| {name} | " + " | ".join(shares) + f" | {source} |")
+    return "\n".join(lines) + "\n"
+
+
+START, END = "<!-- ledger:start -->", "<!-- ledger:end -->"
+
+
+def write(doc: Path) -> bool:
+    """Rewrite the ledger section of ``doc``; True when it changed."""
+    text = doc.read_text(encoding="utf-8")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    new = f"{head}{START}\n{ledger_markdown()}{END}{tail}"
+    if new != text:
+        doc.write_text(new, encoding="utf-8")
+    return new != text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", type=Path, nargs="?", const=Path("docs/calibration.md"), default=None)
+    args = parser.parse_args(argv)
+    if args.write is None:
+        sys.stdout.write(ledger_markdown())
+    else:
+        print(f"{args.write}: {'updated' if write(args.write) else 'up to date'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
