@@ -140,3 +140,16 @@ def test_an_index_outside_0_1_beyond_its_interval_is_flagged():
 
     assert "ST outside [0, 1]" in index_warning({"S1": 0.2, "S1_conf": 0.05, "ST": 1.6, "ST_conf": 0.05})
     assert index_warning({"S1": -0.03, "S1_conf": 0.05, "ST": 0.5, "ST_conf": 0.05}) == ""  # within its CI of 0
+
+
+def test_a_figure_whose_column_is_gone_becomes_a_note_not_a_crash(low_risk_run, monkeypatch):
+    original = low_risk_run.table
+
+    def without_couple_index(name):
+        table = original(name)
+        return table.drop(columns=["couple_index"]) if name == "couples" else table
+
+    monkeypatch.setattr(low_risk_run, "table", without_couple_index)
+    page = render_run(low_risk_run)
+    assert "Not shown: this run&#39;s tables have no column &#39;couple_index&#39;" in page
+    assert "Adult styles" in page  # the rest of the report is there

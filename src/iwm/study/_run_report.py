@@ -410,6 +410,29 @@ def pairings_table(pairings: Any) -> str:
     )
 
 
+def _guarded(heading: str, build: Any, *args: Any) -> list[Section]:
+    """A figure's sections, or one note where the run lacks a column the figure reads (a run
+    written by another version of the model): the rest of the report still renders."""
+    try:
+        out = build(*args)
+    except KeyError as exc:
+        return [Section(heading, f"Not shown: this run's tables have no column {exc.args[0]!r}, which it needs.")]
+    if out is None:
+        return []
+    return list(out) if isinstance(out, list) else [out]
+
+
+def _pairings(table: Any) -> Section:
+    return Section(
+        "Who pairs with whom",
+        "Couples at the end by the partners' styles when they met, against the count expected at random "
+        "(repetition compulsion, C22), with satisfaction (C31), conflict, breakups and the pursue-withdraw "
+        "index (C15); means over tasks.",
+        None,
+        pairings_table(table),
+    )
+
+
 def render_run(run: Run, sensitivity: Any = None) -> str:
     """The report of a run folder as one HTML page (images embedded; no outside links)."""
     m = run.manifest
@@ -418,35 +441,23 @@ def render_run(run: Run, sensitivity: Any = None) -> str:
     summary = run.table("summary")
     sc = m["scenario"]
     caregiving = caregiving_of(sc)
-    sections: list[Section] = list(styles_section(summary, caregiving))
-    if any(c in summary for c in ARM_OUTCOMES[1:]) and "end_secure" in summary:
-        sections.append(Section("Arms", "Outcomes by arm.", None, arms_table(summary)))
+    sections = _guarded("Infants and adult styles", styles_section, summary, caregiving)
+    if "end_secure" in summary:
+        sections += _guarded("Arms", lambda s: Section("Arms", "Outcomes by arm.", None, arms_table(s)), summary)
     if "trajectories" in names:
-        sections.append(trajectories_section(run.table("trajectories")))
+        sections += _guarded("Trajectories", trajectories_section, run.table("trajectories"))
     if "couples" in names:
         points = (m.get("sweep") or {}).get("points", [])
-        sections += couples_sections(run.table("couples"), points)
+        sections += _guarded("A couple day by day", couples_sections, run.table("couples"), points)
     if "pairings" in names:
-        sections.append(
-            Section(
-                "Who pairs with whom",
-                "Couples at the end by the partners' styles when they met, against the count expected at random "
-                "(repetition compulsion, C22), with satisfaction (C31), conflict, breakups and the pursue-withdraw "
-                "index (C15); means over tasks.",
-                None,
-                pairings_table(run.table("pairings")),
-            )
-        )
-    therapy = therapy_section(summary)
-    if therapy is not None:
-        sections.append(therapy)
+        sections += _guarded("Who pairs with whom", _pairings, run.table("pairings"))
+    sections += _guarded("Therapy", therapy_section, summary)
     warnings: list[str] = []
     if m["kind"] == "sweep" and sensitivity is not None:
-        section = sensitivity_section(sensitivity, m["sweep"]["spec"]["design"]["method"])
-        if section is not None:
-            sections.append(section)
-            if section.warnings:
-                warnings.append("Some sensitivity indices are not trustworthy: see the Sensitivity section.")
+        found = _guarded("Sensitivity", sensitivity_section, sensitivity, m["sweep"]["spec"]["design"]["method"])
+        sections += found
+        if any(s.warnings for s in found):
+            warnings.append("Some sensitivity indices are not trustworthy: see the Sensitivity section.")
     pop = sc["population"]
     adult = sc.get("adult") or {}
     intro = (
