@@ -121,7 +121,7 @@ def _with_ci(values: Any, share: bool) -> str:
     if mean != mean:
         return "-"
     if share:
-        return f"{mean:.1%}" + (f" ±{half:.1%}" if half else "")
+        return f"{mean:.1%}" + ((f" ±{half:.1%}" if half >= 0.0005 else " ±<0.1%") if half else "")
     shown = f"{mean:.3g}"
     decimals = len(shown.partition(".")[2]) if "e" not in shown else 3
     return shown + (f" ±{half:.{max(decimals, 1)}f}" if half else "")
@@ -155,7 +155,12 @@ def arms_table(summary: Any) -> str:
         {str(arm): [_with_ci(summary.loc[summary["arm"] == arm, c], c in SHARES) for c in cols] for arm in arms},
         index=pd.Index([label(c) for c in cols], name="outcome"),
     )
-    return html_table(table.reset_index(), caption="Mean ±95% CI over replicates; shares in %.")
+    over = (
+        "tasks (replicates and sweep points together)"
+        if summary.get("point", pd.Series([0])).nunique() > 1
+        else "replicates"
+    )
+    return html_table(table.reset_index(), caption=f"Mean ±95% CI over {over}; shares in %.")
 
 
 def trajectories_section(traj: Any) -> Section:
