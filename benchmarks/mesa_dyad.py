@@ -36,10 +36,11 @@ import numpy as np
 
 import iwm
 from iwm.measure._readout import ADULT_READOUT
-from iwm.model._adult import DAYS_PER_WEEK, N_DAILY, SECURE_THRESHOLD, WEEKS_PER_YEAR, Day, _Adults
-from iwm.model._adult import day as iwm_day
+from iwm.model._adult import DAYS_PER_WEEK, N_DAILY, SECURE_THRESHOLD, WEEKS_PER_YEAR, _Adults
 from iwm.model._adult import derive_strategy as iwm_derive_strategy
 from iwm.model._adult import update_model as iwm_update_model
+from iwm.model._day import Day
+from iwm.model._day import day as iwm_day
 from iwm.model._life import COUPLES_STREAM
 from iwm.model._population import DTYPE
 from iwm.model._rng import block_generator

@@ -73,3 +73,16 @@ def test_public_api_is_importable_and_small():
     assert len(iwm.__all__) < 120
     for name in iwm.__all__:
         assert hasattr(iwm, name), name
+
+
+def test_model_functions_are_short_named_steps():
+    """No function in iwm.model over ~80 lines: a time step is composed of named steps."""
+    import ast
+
+    model = Path(importlib.import_module("iwm.model").__path__[0])
+    long = []
+    for path in sorted(model.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > 80:
+                long.append(f"{path.name}:{node.name} ({node.end_lineno - node.lineno + 1} lines)")
+    assert not long, long

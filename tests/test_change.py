@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 import iwm
-from iwm.model._change import Components, LifeEventParams, Therapy
+from iwm.model._life_events import LifeEventParams
+from iwm.model._therapy import Components, Therapy
 from iwm.study._trials import clients_of_style, life_course, therapy_trial
 
 N_CLIENTS = 1000

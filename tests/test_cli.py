@@ -111,7 +111,7 @@ def test_validate_reports_every_target():
     out = iwm_cli("validate", "--n", "3000", "--seed", "1", "--json")
     data = json.loads(out.stdout)
     ids = {t["id"] for t in data["targets"]}
-    assert ids == {"T1", "T2", "T3", "T4", "T5", "T6"}
+    assert ids == {"T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10"}
     for t in data["targets"]:
         assert {"quantity", "source", "target", "tolerance", "model", "pass"} <= set(t)
     assert out.returncode == (0 if data["passed"] else 1)

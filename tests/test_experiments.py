@@ -26,9 +26,10 @@ import yaml
 
 import iwm
 from iwm.model._adult import AdultParams, Mechanisms
-from iwm.model._change import Components, LifeEventParams, TherapyParams
 from iwm.model._formation import FormationParams
+from iwm.model._life_events import LifeEventParams
 from iwm.model._params import Switches
+from iwm.model._therapy import Components, TherapyParams
 from iwm.study._scenario import build, scenario_from_mapping, section_model
 from iwm.study._sweep import sweep_from_mapping
 

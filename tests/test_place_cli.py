@@ -60,3 +60,24 @@ def test_missing_score_column_and_overwrite_refused(scored, tmp_path):
     assert result.returncode == 2 and "'ecr_s_anxiety'" in result.stderr and "not found" in result.stderr
     result = iwm_cli("place", scored, "-o", scored)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_place_from_item_answers_reports_standard_errors_and_outsiders(tmp_path):
+    answers = tmp_path / "answers.csv"
+    assert iwm_cli("simulate-responses", "--n", "300", "--seed", "3", "-o", answers).returncode == 0
+    table = pd.read_csv(answers)
+    # one respondent at the top of every anxiety item and the bottom of every avoidance item
+    inst = iwm.measure.INSTRUMENTS["ecr-r"]
+    for i, column in enumerate(inst.item_columns, 1):
+        sub = next(s.name for s in inst.subscales if i in s.items)
+        keyed = 7 if sub == "anxiety" else 1
+        table.loc[0, column] = 8 - keyed if inst.is_reversed(i) else keyed
+    table.to_csv(answers, index=False)
+    out = tmp_path / "placed.csv"
+    result = iwm_cli("place", answers, "-o", out, "--id-column", "id", "--reference-n", "4096")
+    assert result.returncode == 0, result.stderr
+    placed = pd.read_csv(out)
+    assert {"anxiety_theta", "anxiety_se", "avoidance_theta", "avoidance_se", "in_support", "reason"} <= set(placed)
+    assert (placed["anxiety_se"] > 0).all() and (placed["avoidance_se"] > 0).all()
+    assert not placed.loc[0, "in_support"] and "the model" in placed.loc[0, "reason"]
+    assert "outside the model's support" in result.stdout and "recovery r" in result.stdout

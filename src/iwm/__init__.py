@@ -38,13 +38,22 @@ from iwm.model._caregiving import (
     caregiving_from_parents,
     draw_caregivers,
 )
-from iwm.model._change import Components, LifeEventParams, Therapy, TherapyParams
 from iwm.model._development import Development, Generation
 from iwm.model._formation import FormationParams
 from iwm.model._life import TRACE_FIELDS, AdultLife, live, pursue_withdraw_index, simulate_couples
+from iwm.model._life_events import LifeEventParams
 from iwm.model._perception import perceive
 from iwm.model._population import Population
-from iwm.study._calibration import ADULT_TARGETS, FORMATION_TARGETS, Target, TargetResult, check_adult, check_formation
+from iwm.model._therapy import Components, Therapy, TherapyParams
+from iwm.study._calibration import (
+    ADULT_TARGETS,
+    FORMATION_TARGETS,
+    MEASUREMENT_TARGETS,
+    Target,
+    TargetResult,
+    check_adult,
+    check_formation,
+)
 from iwm.study._couples import ablate, dyad
 from iwm.study._experiments import run_scenario, run_sweep, sensitivity_of
 from iwm.study._mixes import develop, load_mix, resolve_mix
@@ -61,6 +70,7 @@ __all__ = [
     "ADULT_TARGETS",
     "FORMATION_TARGETS",
     "INFANT_CLASSES",
+    "MEASUREMENT_TARGETS",
     "MIXES",
     "PAIRINGS",
     "PROFILES",

@@ -16,7 +16,7 @@ MOVED = {
     "_adult": "iwm.model._adult",
     "_calibration": "iwm.study._calibration",
     "_caregiving": "iwm.model._caregiving (mix files: iwm.study._mixes)",
-    "_change": "iwm.model._change",
+    "_change": "iwm.model._therapy (life events: iwm.model._life_events)",
     "_develop": "iwm.model._development (with mix files: iwm.study._mixes.develop)",
     "_executors": "iwm.study._executors",
     "_experiments": "iwm.study._experiments",

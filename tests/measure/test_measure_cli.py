@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -253,10 +252,24 @@ def test_simulate_responses_from_the_model_population(run_cli: Run, tmp_path: Pa
     assert scored["n"] == 400
     assert scored["reliability"]["anxiety"]["alpha"] >= 0.85
     assert scored["reliability"]["avoidance"]["alpha"] >= 0.85
-    # the scored sample sits where the core's population is, on the same ECR metric
+    # the scored sample sits where the item model puts the population's latents (z metric):
+    # a person at latent 0 scores anxiety_location; one latent SD is anxiety_scale points
     development = iwm.develop("low-risk", n=400, seed=1)
-    latent = np.asarray(iwm.anxiety(development.population, development.readout), dtype=float)
-    assert scored["scores"]["anxiety"]["mean"] == pytest.approx(latent.mean(), abs=0.15)
+    latent, _ = iwm.measure.latent_dimensions(development.population)
+    params = iwm.measure.ResponseParams()
+    expected = params.anxiety_location + params.anxiety_scale * latent.mean()
+    assert scored["scores"]["anxiety"]["mean"] == pytest.approx(expected, abs=0.2)
+
+
+def test_interview_json_reports_shares_and_modest_agreement(run_cli: Run) -> None:
+    result = run_cli("interview", "--n", "2000", "--seed", "4", "--json")
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data["shares"]) == {"secure", "dismissing", "preoccupied", "unresolved"}
+    assert sum(data["shares"][c] for c in ("secure", "dismissing", "preoccupied")) == pytest.approx(1.0)
+    agreement = data["agreement_with_self_report"]
+    assert 0 < agreement["r"] < 0.40 and -0.1 < agreement["kappa"] < 0.40
+    assert "never a clinical" in data["note"]
 
 
 def test_simulated_answers_follow_the_caregiving(run_cli: Run, tmp_path: Path) -> None:

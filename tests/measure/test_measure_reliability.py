@@ -117,3 +117,16 @@ def test_rq_statistics_have_no_internal_consistency(data_dir: Path) -> None:
     assert stats.category_shares == pytest.approx(
         {"secure": 0.25, "preoccupied": 0.25, "dismissing": 0.25, "fearful": 0.25}
     )
+
+
+def test_library_estimators_match_the_previous_implementation() -> None:
+    """pingouin's alpha and statsmodels' omega agree with iwm's former hand-written
+    estimators (tests/measure/_previous_reliability.py) on congeneric and on ECR-R items."""
+    from _previous_reliability import previous_alpha, previous_omega
+
+    congeneric = _congeneric(np.array([0.8, 0.7, 0.6, 0.5, 0.4]), n=3000, seed=13)
+    answers = score("ecr-r", _simulated_ecr_r(n=800, seed=7)).keyed.to_numpy(dtype=float)[:, :18]
+    for items in (congeneric, answers):
+        assert cronbach_alpha(items) == pytest.approx(previous_alpha(items), abs=1e-10)
+        # two maximum-likelihood fits of the same model: the same optimum up to their tolerances
+        assert mcdonald_omega(items) == pytest.approx(previous_omega(items), abs=2e-3)

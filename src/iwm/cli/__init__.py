@@ -1,4 +1,9 @@
-"""The ``iwm`` command line. Each command group lives in its own module and registers itself."""
+"""The ``iwm`` command line. Each command group lives in its own module and registers itself.
+
+The top layer (docs/architecture.md): commands parse options, call :mod:`iwm.study`,
+:mod:`iwm.measure` or :mod:`iwm.model`, and format what comes back; they hold no science of
+their own. It may import every layer below; :mod:`iwm.app` and it are independent of each
+other (import-linter contract in ``pyproject.toml``)."""
 
 from __future__ import annotations
 
@@ -34,6 +39,9 @@ def _register() -> None:
     from iwm.cli import _validate
 
     _validate.register(app)
+    from iwm.cli import _interview
+
+    _interview.register(app)
     from iwm.cli import _study
 
     _study.register(app)

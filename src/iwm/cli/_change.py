@@ -27,7 +27,7 @@ def parse_weeks(text: str) -> tuple[int, ...]:
 
 
 def parse_components(text: str | None) -> tuple[str, ...]:
-    from iwm.model._change import Components
+    from iwm.model._therapy import Components
 
     if not text:
         return ()

@@ -6,13 +6,13 @@ file the user names (atomically), print summaries, and keep no cache or log.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import numpy as np
 import typer
 
 from iwm._errors import ParameterError
@@ -25,14 +25,9 @@ from iwm.measure import (
     read_responses,
     sample_statistics,
     score,
-    simulate_responses,
     write_table,
 )
 from iwm.measure._io import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS
-
-#: Identity of the answer-noise stream under the user's seed, so that answers never reuse the
-#: random numbers the simulation core draws from the same seed.
-_RESPONSE_STREAM = int.from_bytes(b"responses", "big")
 
 _NOT_DIAGNOSIS = "Research scoring for describing samples; never a diagnosis of a person."
 
@@ -96,18 +91,6 @@ def _print_summary(stats: SampleStatistics, scored: ScoredSample, output: Path |
         console.print(report)
     console.print(f"scores written to {output}" if output else "no output file (-o) given")
     console.print(_NOT_DIAGNOSIS)
-
-
-def _latent_dimensions(development: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Latent anxiety and avoidance (ECR metric) of a developed population, read out with the
-    run's own adult read-out."""
-    from iwm import anxiety, avoidance
-
-    population, readout = development.population, development.readout
-    return (
-        np.asarray(anxiety(population, readout), dtype=float),
-        np.asarray(avoidance(population, readout), dtype=float),
-    )
 
 
 def register(app: typer.Typer) -> None:
@@ -203,13 +186,33 @@ def register(app: typer.Typer) -> None:
         caregiving: Annotated[
             str, typer.Option("--caregiving", help="Caregiving mix (or mix file) the population is formed under.")
         ] = "low-risk",
+        acquiescence: Annotated[
+            float,
+            typer.Option(
+                "--acquiescence",
+                min=0.0,
+                max=2.0,
+                help="SD of each person's tendency to agree, in scale points (0: none).",
+            ),
+        ] = 0.0,
+        careless: Annotated[
+            float,
+            typer.Option(
+                "--careless", min=0.0, max=1.0, help="Share of respondents who answer every item at random (0-1)."
+            ),
+        ] = 0.0,
     ) -> None:
-        """Simulated answers of a model population to the ECR-R or ECR-S."""
+        """Simulated answers of a model population to the ECR-R or ECR-S: latent dimensions from
+        each person's working model, answers from a graded response model (docs/measurement.md)."""
         from iwm import develop  # imported here so that scoring alone stays light
+        from iwm.measure._channels import stream
+        from iwm.measure._items import RESPONSES, answer
+        from iwm.measure._latent import latent_dimensions
 
-        anxiety, avoidance = _latent_dimensions(develop(caregiving, n=n, seed=seed))
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_RESPONSE_STREAM,)))
-        answers = simulate_responses(INSTRUMENTS[instrument.value], anxiety, avoidance, rng)
+        params = dataclasses.replace(RESPONSES, acquiescence_sd=acquiescence, careless_share=careless)
+        population = develop(caregiving, n=n, seed=seed).population
+        anxiety, avoidance = latent_dimensions(population, rng=stream(seed, "latent"))
+        answers = answer(INSTRUMENTS[instrument.value], anxiety, avoidance, stream(seed, "answers"), params)
         write_table(answers, output)
         typer.echo(
             f"wrote {len(answers)} simulated answers to the {instrument.value} ({caregiving}, seed {seed}) to {output}"

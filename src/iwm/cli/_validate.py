@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[int, typer.Option(help="worker processes (results do not depend on it)")] = 1,
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on stdout")] = False,
     ) -> None:
-        """Run the calibration targets T1-T6: target, source, model value, tolerance and pass for each.
+        """Run the calibration targets T1-T10: target, source, model value, tolerance and pass for each.
 
         Exits with status 1 if a target is missed."""
         from iwm.study._calibration import check_adult, check_formation
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"running: {what}", err=True)
 
         results = check_formation(n=n, seed=seed, workers=workers, progress=step)
-        results += check_adult(n=n, seed=seed, workers=workers, progress=step)
+        results += check_adult(n=n, seed=seed, workers=workers, progress=step, measurement=True)
         rows = [r.to_dict() for r in results]
         passed = all(r["pass"] for r in rows)
         if as_json:
@@ -40,7 +40,9 @@ def register(app: typer.Typer) -> None:
             from rich.console import Console
             from rich.table import Table
 
-            table = Table(title=f"Calibration targets (MODEL.md section 3), n={n:,} per population, seed={seed}")
+            table = Table(
+                title=f"Calibration and measurement targets (MODEL.md section 3), n={n:,} per population, seed={seed}"
+            )
             for col in ("id", "quantity", "target", "tolerance", "model", "pass", "src"):
                 table.add_column(col, justify="right" if col in ("target", "model") else "left")
             sources = list(dict.fromkeys(r["source"] for r in rows))  # long citations: numbered below

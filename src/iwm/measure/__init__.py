@@ -7,6 +7,11 @@ reliability, simulated answers and file input/output. It may import :mod:`iwm.mo
 :mod:`iwm.study`, :mod:`iwm.cli` or :mod:`iwm.app`; the model never imports it (import-linter
 contracts in ``pyproject.toml``): a read-out measures the model, it never drives it.
 
+Measurement v2 (``docs/measurement.md``): latent dimensions from the model's state
+(:mod:`._latent`), item answers and EAP estimates through a graded response model in the
+``mirt`` package (:mod:`._items`), an interview channel (:mod:`._interview`), both channels on
+one population (:mod:`._channels`), and placement with standard errors (:mod:`._placement`).
+
 Questionnaires: scoring attachment questionnaires and simulating people's answers to them.
 
 Scores the ECR-R (Fraley, Waller & Brennan 2000), the ECR-S (Wei, Russell, Mallinckrodt &
@@ -25,9 +30,13 @@ Typical use::
     stats = measure.sample_statistics(scored)
 """
 
+from iwm.measure._channels import Channels, measure_channels
+from iwm.measure._interview import INTERVIEW_CATEGORIES, Interview, InterviewParams, interview
 from iwm.measure._io import read_mapping, read_responses, read_responses_bytes, write_table
+from iwm.measure._items import LatentEstimate, ResponseParams, answer, estimate_latents
 from iwm.measure._keys import CATEGORIES, INSTRUMENTS, Instrument, Subscale
-from iwm.measure._placement import Placement, place
+from iwm.measure._latent import LatentParams, latent_dimensions
+from iwm.measure._placement import LatentPlacement, Placement, place, place_latent
 from iwm.measure._readout import adult_category, anxiety, avoidance, measured_columns
 from iwm.measure._reliability import (
     ItemTotal,
@@ -51,27 +60,41 @@ from iwm.measure._simulate import MeasurementModel, measurement_model, simulate_
 __all__ = [
     "CATEGORIES",
     "INSTRUMENTS",
+    "INTERVIEW_CATEGORIES",
     "MAX_MISSING_SHARE",
     "Categorization",
     "CellProblem",
+    "Channels",
     "Instrument",
+    "Interview",
+    "InterviewParams",
     "ItemTotal",
+    "LatentEstimate",
+    "LatentParams",
+    "LatentPlacement",
     "MeasurementModel",
     "Placement",
+    "ResponseParams",
     "ResponseTable",
     "SampleStatistics",
     "ScoredSample",
     "Subscale",
     "SubscaleSummary",
     "adult_category",
+    "answer",
     "anxiety",
     "avoidance",
     "categorize",
     "cronbach_alpha",
+    "estimate_latents",
+    "interview",
+    "latent_dimensions",
     "mcdonald_omega",
+    "measure_channels",
     "measured_columns",
     "measurement_model",
     "place",
+    "place_latent",
     "read_mapping",
     "read_responses",
     "read_responses_bytes",

@@ -1,5 +1,7 @@
-"""Simulated questionnaire answers: a graded-response measurement model (Samejima 1969) through
-which a simulated person with latent anxiety and avoidance answers the ECR-R or the ECR-S.
+"""Simulated questionnaire answers on the ECR metric: a graded-response measurement model
+(Samejima 1969), evaluated with the ``mirt`` package, through which a simulated person with
+latent anxiety and avoidance (1-7) answers the ECR-R or the ECR-S. The model's own channel
+works on the z metric of :func:`iwm.measure.latent_dimensions` (:mod:`iwm.measure._items`).
 
 Latent values are on the ECR metric (the 1-7 mean-item-score scale, midpoint 4), the contract
 with the simulation core. For item ``j`` of the dimension with latent value ``theta``, the keyed
@@ -126,13 +128,17 @@ def simulate_responses(
         raise ParameterError("avoidance", f"as long as anxiety ({anx.size})", avo.size)
     if not isinstance(rng, np.random.Generator):
         raise ParameterError("rng", "a numpy.random.Generator", type(rng).__name__)
+    from iwm.measure._items import draw_categories, graded_response_model
+
     latent = {"anxiety": anx, "avoidance": avo}
     columns: dict[str, np.ndarray] = {"id": np.arange(1, anx.size + 1, dtype=np.int64)}
-    for j, name in enumerate(inst.item_columns):
-        # Latent-response form of the GRM: Y = 1 + #{c : b_jc < theta + e / a_j}, e logistic.
-        noise = rng.logistic(size=anx.size) / model.discrimination[j]
-        response = latent[model.dimension[j]] + noise
-        keyed = inst.low + np.searchsorted(model.thresholds[j], response, side="left")
-        raw = inst.low + inst.high - keyed if model.reversed[j] else keyed
-        columns[name] = raw.astype(np.int64)
-    return pd.DataFrame(columns)
+    for name in ("anxiety", "avoidance"):
+        idx = [j for j in range(inst.n_items) if model.dimension[j] == name]
+        names = [inst.item_columns[j] for j in idx]
+        # mirt's GRM evaluates P(Y >= c + 1) = logistic(a_j (theta - b_jc)) on the ECR metric
+        grm = graded_response_model(names, model.discrimination[idx], model.thresholds[idx])
+        keyed = inst.low + draw_categories(grm.model, latent[name], rng.random((anx.size, len(idx))))
+        raw = np.where(model.reversed[idx][None, :], inst.low + inst.high - keyed, keyed)
+        for j, column in enumerate(names):
+            columns[column] = raw[:, j].astype(np.int64)
+    return pd.DataFrame({name: columns[name] for name in ("id", *inst.item_columns)})

@@ -158,27 +158,33 @@ class CaregiverTerms:
         )
 
 
-def episode(s: _ChildState, cg: CaregiverTerms, u: F, plasticity: float, p: FormationParams) -> None:
-    """One distress episode for every child of the chunk; updates ``s`` in place.
+@dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+class _Care:
+    """How one episode went with the caregiver (columns of the episode's kernel)."""
 
-    ``u`` holds ``N_UNIFORMS`` uniform draws per child (leading axis). Written with in-place
-    float32 operations: this is the hot loop of formation.
-    """
-    felt = u[0]
-    # the strategy tried this time: the learned one plus exploration (policy gradient)
+    comforted: NDArray[np.bool_]
+    quality: F
+    rebuffed: F
+    fright: F
+
+
+def try_strategy(s: _ChildState, u: F, p: FormationParams) -> tuple[F, F, F, F]:
+    """The strategy tried this time: the learned gain and threshold plus exploration (policy
+    gradient). Returns the perturbations and the gain and threshold tried."""
     d_gain = u[1] * (2 * p.exploration) - p.exploration
     d_thr = u[2] * (2 * p.exploration) - p.exploration
     gain = s.gain + d_gain
     np.minimum(np.maximum(gain, 0, out=gain), p.max_gain, out=gain)
     thr = s.threshold + d_thr
     np.minimum(np.maximum(thr, 0, out=thr), 1, out=thr)
-    asked = felt > thr  # activation: felt need above the threshold
-    signal = gain * felt
-    signal *= asked
+    return d_gain, d_thr, gain, thr
 
-    # the caregiver's response: the signal plus what a sensitive caregiver notices unasked;
-    # an inconsistent caregiver's readiness varies from moment to moment, so sometimes an
-    # ordinary cue is enough and sometimes only a loud one gets through (unpredictable other)
+
+def caregiver_responds(cg: CaregiverTerms, felt: F, signal: F, u: F, p: FormationParams) -> _Care:
+    """The caregiver's response (C5): the signal plus what a sensitive caregiver notices unasked;
+    an inconsistent caregiver's readiness varies from moment to moment, so sometimes an ordinary
+    cue is enough and sometimes only a loud one gets through (the unpredictable other, C2); a
+    rejecting one rebuffs strong bids; a frightening one frightens, more on approach."""
     cue = cg.notice * felt
     cue += signal
     cue -= cg.readiness * u[5]
@@ -192,20 +198,28 @@ def episode(s: _ChildState, cg: CaregiverTerms, u: F, plasticity: float, p: Form
     comforted = u[3] < p_rebuff + (1 - p_rebuff) * p_respond
     comforted &= ~rebuff
     fright = (u[4] < p_fright).astype(DTYPE)
-    quality = cg.quality * comforted
-    rebuffed = rebuff.astype(DTYPE)
+    return _Care(
+        comforted=comforted,
+        quality=cg.quality * comforted,
+        rebuffed=rebuff.astype(DTYPE),
+        fright=fright,
+    )
 
-    # how it went: the reinforcement of the strategy tried. Comfort comes through
-    # proximity, so a child who hides its need takes less of it in.
+
+def reinforce(
+    s: _ChildState, felt: F, signal: F, care: _Care, d_gain: F, d_thr: F, plasticity: float, p: FormationParams
+) -> None:
+    """How it went reinforces the strategy tried (the learned strategy, C6/C11 in the making).
+    Comfort comes through proximity, so a child who hides its need takes less of it in."""
     shown = signal / np.maximum(felt, 0.05)
     np.minimum(shown, 1, out=shown)
     taken_in = shown * p.hidden_need_discount
     taken_in += 1 - p.hidden_need_discount
-    reward = felt * quality
+    reward = felt * care.quality
     reward *= taken_in
     reward *= p.relief
-    reward -= p.rebuff_pain * rebuffed
-    reward -= p.fright_pain * fright
+    reward -= p.rebuff_pain * care.rebuffed
+    reward -= p.fright_pain * care.fright
     reward -= p.effort * signal * signal
     advantage = reward
     advantage -= s.baseline
@@ -216,8 +230,14 @@ def episode(s: _ChildState, cg: CaregiverTerms, u: F, plasticity: float, p: Form
     np.minimum(np.maximum(s.threshold, 0, out=s.threshold), 1, out=s.threshold)
     s.baseline += p.baseline_rate * advantage
 
-    # perception through the current model (C21), then belief updating on what was perceived
-    # (perceive() with awareness 0, inlined: ambiguity = 1 - |2q - 1| = 2 min(q, 1 - q))
+
+def update_beliefs(
+    s: _ChildState, felt: F, asked: NDArray[np.bool_], care: _Care, plasticity: float, p: FormationParams
+) -> None:
+    """Perception through the current model (C21), then belief updating on what was perceived
+    (C1, C2). :func:`iwm.model._perception.perceive` with awareness 0, inlined: ambiguity =
+    1 - |2q - 1| = 2 min(q, 1 - q)."""
+    quality = care.quality
     expected = s.A_a / (s.A_a + s.A_b)
     expected -= quality
     pull = np.minimum(quality, 1 - quality)
@@ -227,28 +247,47 @@ def episode(s: _ChildState, cg: CaregiverTerms, u: F, plasticity: float, p: Form
     seen += quality
     weight = felt * plasticity
     # a need nobody was asked to meet says less about others than an unanswered bid
-    weight_a = (asked | comforted) * np.float32(1 - p.unasked_weight)
+    weight_a = (asked | care.comforted) * np.float32(1 - p.unasked_weight)
     weight_a += p.unasked_weight
     weight_a *= weight
     evidence = weight_a * seen
     s.A_a += evidence
     s.A_b += weight_a - evidence
     s.W_a += weight * seen
-    unanswered = asked & ~comforted
-    s.W_b += weight * (rebuffed + unanswered * np.float32(p.unanswered_bid_weight))
-    s.D_a += plasticity * fright
-    s.D_b += (plasticity * p.danger_safety_weight) * (1 - fright)
+    unanswered = asked & ~care.comforted
+    s.W_b += weight * (care.rebuffed + unanswered * np.float32(p.unanswered_bid_weight))
+    s.D_a += plasticity * care.fright
+    s.D_b += (plasticity * p.danger_safety_weight) * (1 - care.fright)
 
-    # co-regulation builds regulation capacity; fright and rebuff undermine it
-    target = quality - fright - 0.5 * rebuffed
+
+def co_regulate(s: _ChildState, gain: F, care: _Care, plasticity: float, p: FormationParams) -> None:
+    """Co-regulation builds regulation capacity (C9); fright and rebuff undermine it. Coping
+    alone with a hidden need builds self-reliance (defensive self-sufficiency, C1, C14)."""
+    target = care.quality - care.fright - 0.5 * care.rebuffed
     np.minimum(np.maximum(target, 0, out=target), 1, out=target)
     target -= s.regulation
     s.regulation += (p.regulation_rate * plasticity) * target
-    # coping alone with a hidden need builds self-reliance (defensive self-sufficiency, C1)
     alone = np.maximum(1 - gain, 0)  # gain >= 0, so this is already at most 1
-    alone *= 1 - quality
+    alone *= 1 - care.quality
     alone -= s.self_reliance
     s.self_reliance += (p.self_reliance_rate * plasticity) * alone
+
+
+def episode(s: _ChildState, cg: CaregiverTerms, u: F, plasticity: float, p: FormationParams) -> None:
+    """One distress episode for every child of the chunk; updates ``s`` in place.
+
+    ``u`` holds ``N_UNIFORMS`` uniform draws per child (leading axis). Written with in-place
+    float32 operations: this is the hot loop of formation.
+    """
+    felt = u[0]
+    d_gain, d_thr, gain, thr = try_strategy(s, u, p)
+    asked = felt > thr  # activation: felt need above the threshold
+    signal = gain * felt
+    signal *= asked
+    care = caregiver_responds(cg, felt, signal, u, p)
+    reinforce(s, felt, signal, care, d_gain, d_thr, plasticity, p)
+    update_beliefs(s, felt, asked, care, plasticity, p)
+    co_regulate(s, gain, care, plasticity, p)
 
 
 def to_population(s: _ChildState, age: float, plasticity: float) -> Population:

@@ -35,18 +35,18 @@ from iwm.model._adult import (
     AdultParams,
     Mechanisms,
     _Adults,
-    attraction,
-    day,
     derive_strategy,
-    openness,
     pairing_index,
     update_model,
 )
 from iwm.model._blocks import Progress, check_workers, map_blocks
-from iwm.model._change import LifeEventParams, Therapy, _Memory, life_events, session
+from iwm.model._day import day
+from iwm.model._life_events import LifeEventParams, _Memory, life_events
 from iwm.model._params import check_value
+from iwm.model._partner_choice import acceptance, attraction, openness
 from iwm.model._population import DTYPE, Population
 from iwm.model._rng import BLOCK, block_generator, check_seed
+from iwm.model._therapy import Therapy, session
 
 F = NDArray[np.float32]
 F64 = NDArray[np.float64]
@@ -157,8 +157,8 @@ def _market(
     half = order.shape[0] // 2
     a, b = order[:half], order[half : 2 * half]
     u = g.random((2, half), dtype=DTYPE)
-    wants_b = u[0] < open_[a] * _acceptance(attraction(a, b, s, p, m), p)
-    wants_a = u[1] < open_[b] * _acceptance(attraction(b, a, s, p, m), p)
+    wants_b = u[0] < open_[a] * acceptance(attraction(a, b, s, p, m), p)
+    wants_a = u[1] < open_[b] * acceptance(attraction(b, a, s, p, m), p)
     match = wants_a & wants_b
     a, b = a[match], b[match]
     if a.shape[0] == 0:
@@ -171,10 +171,6 @@ def _market(
     s.satisfaction[both] = s.trust[both] * s.importance[both]
     kinds = pairing_index(s.style[a], s.style[b])
     led.reset(both, np.concatenate([kinds, kinds]))
-
-
-def _acceptance(attract: F, p: AdultParams) -> F:
-    return (1 / (1 + np.exp(-p.acceptance_slope * (attract - p.acceptance_threshold)))).astype(DTYPE)
 
 
 def _unpair(s: _Adults, people: NDArray[np.intp]) -> None:
@@ -503,7 +499,7 @@ def live(
     """Adult life for ``years``: the daily dyad and the weekly partner market (C6-C24, C31).
 
     ``therapy`` gives weekly sessions to its clients (C25-C29) while their lives go on;
-    ``events`` adds negative life events and relapse (:mod:`iwm.model._change`); the anxiety and
+    ``events`` adds negative life events and relapse (:mod:`iwm.model._life_events`); the anxiety and
     avoidance of everyone are recorded at each of ``snapshot_years`` (years from the start).
     People meet partners inside their community (consecutive blocks of 4096 people), so
     ``chunk_size`` and ``workers`` change speed, never results.

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from iwm.measure._readout import AdultReadout
+from iwm.measure._change import change_metrics
+from iwm.measure._readout import ADULT_CATEGORIES, AdultReadout
 from iwm.model._adult import AdultParams, Mechanisms
 from iwm.model._blocks import Progress
 from iwm.model._life import TRACE_FIELDS, live, simulate_couples
@@ -30,7 +31,10 @@ def ablate(
     Conditions: ``all on``, ``no <mechanism>`` for each of :class:`Mechanisms`, and
     ``all off``. Each row holds the condition, the mechanisms switched off and
     :meth:`AdultLife.stability`: start-end correlation of anxiety and of avoidance, and the
-    share of the insecure at the start who are secure at the end.
+    share of the insecure at the start who are secure at the end; the share partnered at the
+    end (all, and the dismissing at the start), so an ablation that removes more than its own
+    mechanism shows up as a collapse of partnering; and the change metrics of
+    :func:`iwm.measure._change.change_metrics` (category change, mean shifts with 95% CIs).
     """
     on = Mechanisms()
     conditions = [("all on", on)]
@@ -48,7 +52,19 @@ def ablate(
             workers=workers,
             progress=progress,
         )
-        rows.append({"condition": label, "off": list(mech.switched_off()), **life.stability()})
+        dismissing = life.style_start == ADULT_CATEGORIES.index("dismissing")
+        rows.append(
+            {
+                "condition": label,
+                "off": list(mech.switched_off()),
+                "partnered_at_end": float(np.mean(life.partner >= 0)) if life.n else None,
+                "dismissing_partnered_at_end": float(np.mean(life.partner[dismissing] >= 0))
+                if dismissing.any()
+                else None,
+                **life.stability(),
+                **change_metrics(life.start, life.end, life.readout),
+            }
+        )
     return rows
 
 

@@ -36,10 +36,11 @@ from iwm.measure._readout import AdultReadout, InfantReadout
 from iwm.model._adult import AdultParams, Mechanisms
 from iwm.model._blocks import MAX_N
 from iwm.model._caregiving import MIXES, TransmissionParams
-from iwm.model._change import Components, LifeEventParams, TherapyParams
 from iwm.model._formation import FormationParams
+from iwm.model._life_events import LifeEventParams
 from iwm.model._params import Params, Switches
 from iwm.model._rng import MAX_SEED
+from iwm.model._therapy import Components, TherapyParams
 from iwm.study._mixes import mix_from_mapping
 
 STUDY_STREAM = 9

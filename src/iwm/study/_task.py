@@ -46,11 +46,12 @@ from iwm.measure._readout import (
 )
 from iwm.model._adult import AdultParams, Mechanisms
 from iwm.model._caregiving import TransmissionParams
-from iwm.model._change import Components, LifeEventParams, Therapy, TherapyParams
 from iwm.model._development import develop
 from iwm.model._formation import FormationParams
 from iwm.model._life import WEEKS_PER_YEAR, AdultLife, live
+from iwm.model._life_events import LifeEventParams
 from iwm.model._population import Population
+from iwm.model._therapy import Components, Therapy, TherapyParams
 from iwm.study._couples import dyad
 from iwm.study._scenario import ClientsSection, Scenario, TaskSpec, TherapySection, build
 from iwm.study._trials import cohens_d

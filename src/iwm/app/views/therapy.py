@@ -7,7 +7,7 @@ import streamlit as st
 from iwm.app._charts import ECR, SHARE, lines
 from iwm.app._logic import DOSE_LABELS, dose_response, therapy_course
 from iwm.app._ui import header, progress, show_error
-from iwm.model._change import Components
+from iwm.model._therapy import Components
 
 header(
     "Therapy: dose-response and relapse",

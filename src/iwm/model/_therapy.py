@@ -1,25 +1,15 @@
-"""Change: therapy, life events and relapse (MODEL.md C25-C30).
-
-The seed's closing claim is that working models are not destiny. Three things revise a model
-in adult life:
-
-* **relationships** (C30): the weekly revision of :func:`iwm.model._adult.update_model`, at adult
-  plasticity; a long partnership with a secure partner is a corrective experience;
-* **therapy**: a weekly session with a therapist whose response to whatever need the client
-  shows is consistent, attuned and reliable (C25: the secure relational experience), at a
-  plasticity raised by the therapeutic relationship, plus four components, each a named dose
-  that can be switched off (:class:`Components`): increasing awareness (C26, lowers the
-  projection of C21), supporting emotion regulation (C27), integrating split models (C28: the
-  feared and the needed other become one other, so the fear drive of C16 falls), and new
-  relational patterns (C29: the strategy moves toward secure-base behaviour, and the client
-  takes it home to the partner);
-* **life events** push the other way: a loss takes away an attachment figure (evidence that
-  others are not there, and distress), a trauma is evidence that others are dangerous. Under
-  such stress a pattern learned earlier can come back: a former client's strategy slides back
-  toward the one they brought into therapy (relapse).
+"""Therapy (MODEL.md C25-C29): a weekly session with a therapist whose response to whatever
+need the client shows is consistent, attuned and reliable (C25: the secure relational
+experience), at a plasticity raised by the therapeutic relationship, plus four components,
+each a named dose that can be switched off (:class:`Components`): increasing awareness (C26,
+lowers the projection of C21), supporting emotion regulation (C27), integrating split models
+(C28: the feared and the needed other become one other, so the fear drive of C16 falls), and
+new relational patterns (C29: the strategy moves toward secure-base behaviour, and the client
+takes it home to the partner).
 
 Avoidant clients bring fewer bids into the room: what a session can answer is the need the
-client shows (C24), exactly as with a partner.
+client shows (C24), exactly as with a partner. Relationships (C30) revise models too
+(:func:`iwm.model._adult.update_model`); life events and relapse are :mod:`._life_events`.
 """
 
 from __future__ import annotations
@@ -64,21 +54,6 @@ class TherapyParams(Params):
     integration_rate: float = bounded(0.1, 0, 1, "share of expected danger integrated per session (C28)")
     regard: float = bounded(0.5, 0, 1, "worth evidence from the therapist's regard, whatever need is shown (C25)")
     pattern_rate: float = bounded(0.03, 0, 1, "share of the way to secure-base behaviour per session (C29)")
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class LifeEventParams(Params):
-    """Negative life events and relapse. Rates are per person per year."""
-
-    label = "life event parameters"
-
-    loss_rate: float = bounded(0.04, 0, 5, "losses of an attachment figure per year (death, separation)")
-    trauma_rate: float = bounded(0.01, 0, 5, "traumas per year (violence, abuse)")
-    loss_distress: float = bounded(1.5, 0, 10, "distress of a loss")
-    trauma_distress: float = bounded(2.5, 0, 10, "distress of a trauma")
-    loss_evidence: float = bounded(40.0, 0, 100, "evidence that others are not there, at full plasticity")
-    trauma_evidence: float = bounded(40.0, 0, 100, "evidence that others are dangerous, at full plasticity")
-    relapse: float = bounded(0.3, 0, 1, "share of the way back to the pre-therapy strategy after an event")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
@@ -138,42 +113,3 @@ def session(s: _Adults, clients: NDArray[np.intp], tp: TherapyParams, comp: Comp
         s.signalling[c] -= r * (s.signalling[c] - 1)
         s.threshold[c] += r * (SECURE_THRESHOLD - s.threshold[c])
         s.self_reliance[c] -= r * s.self_reliance[c] * (s.W_a[c] / (s.W_a[c] + s.W_b[c]))
-
-
-@dataclasses.dataclass(kw_only=True, eq=False)
-class _Memory:
-    """The strategy a client brought into therapy, which stress can bring back (relapse)."""
-
-    suppression: F
-    signalling: F
-    threshold: F
-    treated: NDArray[np.bool_]
-
-    @classmethod
-    def of(cls, s: _Adults) -> _Memory:
-        return cls(
-            suppression=s.suppression.copy(),
-            signalling=s.signalling.copy(),
-            threshold=s.threshold.copy(),
-            treated=np.zeros(s.n, bool),
-        )
-
-
-def life_events(s: _Adults, u: F, ev: LifeEventParams, memory: _Memory | None) -> NDArray[np.bool_]:
-    """A week's negative events (``u``: two uniforms per person); returns who was hit."""
-    week = 1 / 52
-    loss = u[0] < ev.loss_rate * week
-    trauma = u[1] < ev.trauma_rate * week
-    s.distress += loss * np.float32(ev.loss_distress) + trauma * np.float32(ev.trauma_distress)
-    k = s.plasticity
-    s.A_b += (k * ev.loss_evidence) * loss
-    s.D_a += (k * ev.trauma_evidence) * trauma
-    hit = loss | trauma
-    if memory is not None and ev.relapse > 0:
-        back = hit & memory.treated
-        if back.any():
-            r = np.float32(ev.relapse)
-            s.suppression[back] += r * (memory.suppression[back] - s.suppression[back])
-            s.signalling[back] += r * (memory.signalling[back] - s.signalling[back])
-            s.threshold[back] += r * (memory.threshold[back] - s.threshold[back])
-    return hit
