@@ -166,6 +166,10 @@ def html_table(
             styler = styler.format("{:" + formats[col] + "}", subset=[col], na_rep="-")
     if left:
         styler = styler.set_properties(subset=list(left), **{"text-align": "left"})
+        columns = list(frame.columns)
+        styler = styler.set_table_styles(
+            [{"selector": f"th.col{columns.index(c)}", "props": "text-align: left"} for c in left], overwrite=False
+        )
     if not index:
         styler = styler.hide(axis="index")
     if caption:
