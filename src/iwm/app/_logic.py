@@ -63,7 +63,8 @@ def custom_mix(sensitivity: float, consistency: float, rejection: float, frighte
 
 
 def formation(mix: str | CaregivingMix, n: int, seed: int, progress: Progress | None = None) -> dict[str, Any]:
-    """Form ``n`` children under ``mix``: infant classes and adult styles beside the targets,
+    """Form ``n`` children under ``mix``: infant classes and adult styles, beside the published
+    targets where they apply (T1 and T3 describe low-risk samples: only for the low-risk mix),
     and the adults in anxiety x avoidance space (a sample of at most 3000 points)."""
     if isinstance(mix, str) and mix not in MIXES:
         raise InputError("caregiving", f"one of {', '.join(MIXES)}; got {mix!r}")
@@ -74,21 +75,16 @@ def formation(mix: str | CaregivingMix, n: int, seed: int, progress: Progress | 
     organized = np.bincount(organized_category(anx, avo), minlength=3) / pop.n
     style = np.array(ADULT_CATEGORIES)[categorize(anx, avo)]
     take = np.linspace(0, pop.n - 1, min(pop.n, 3000)).round().astype(int)
+    applies = mix == "low-risk"  # T1 and T3 describe low-risk, non-clinical samples only
+    infant_table = pd.DataFrame({"class": INFANT_CLASSES, "model": [infant[k] for k in INFANT_CLASSES]})
+    adult_table = pd.DataFrame({"class": AAI_CATEGORIES, "model at 18": organized})
+    if applies:
+        infant_table["published (T1)"] = [T1_INFANT[k] for k in INFANT_CLASSES]
+        adult_table["published adults (T3)"] = [T3_AAI[k] for k in AAI_CATEGORIES]
     return {
-        "infant": pd.DataFrame(
-            {
-                "class": INFANT_CLASSES,
-                "model": [infant[k] for k in INFANT_CLASSES],
-                "published (T1)": [T1_INFANT[k] for k in INFANT_CLASSES],
-            }
-        ),
-        "adult": pd.DataFrame(
-            {
-                "class": AAI_CATEGORIES,
-                "model at 18": organized,
-                "published adults (T3)": [T3_AAI[k] for k in AAI_CATEGORIES],
-            }
-        ),
+        "infant": infant_table,
+        "adult": adult_table,
+        "targets_apply": applies,
         "styles": pd.Series(run.adult_shares(), name="share"),
         "space": pd.DataFrame({"avoidance": avo[take], "anxiety": anx[take], "style": style[take]}),
         "n": pop.n,

@@ -41,12 +41,17 @@ result = st.session_state.get("formation_result")
 if result is not None:
     st.subheader(f"{result['n']:,} children")
     left, right = st.columns(2)
-    left.markdown("**Infants at 12 months** (Strange Situation classes, C5) beside T1")
+    if not result.get("targets_apply", True):
+        st.caption(
+            "The published distributions T1 and T3 describe low-risk samples, so they are shown only for the "
+            "low-risk mix; in high-risk samples D is two to three times as frequent (T2)."
+        )
+    left.markdown("**Infants at 12 months** (Strange Situation classes, C5), with T1 where it applies")
     left.altair_chart(
         grouped_bars(result["infant"], "class", "Infant classes", "Strange Situation class", "share of infants"),
         width="stretch",
     )
-    right.markdown("**Adults at 18** (AAI classes) beside the published adult distribution, T3")
+    right.markdown("**Adults at 18** (AAI classes), with the published adult distribution T3 where it applies")
     right.altair_chart(
         grouped_bars(result["adult"], "class", "Adult classes at 18", "AAI class", "share of adults"), width="stretch"
     )
@@ -56,7 +61,7 @@ if result is not None:
         width="stretch",
     )
     shares = result["styles"]
-    st.markdown("**Adult styles at 18** (quadrants of anxiety x avoidance)")
+    st.markdown("**Adult styles at 18** (ECR quadrants, cut at the scale midpoint 4)")
     st.dataframe(
         shares.to_frame("share").T,
         hide_index=True,
