@@ -113,7 +113,7 @@ def test_questionnaires_page_states_the_upload_limit_it_enforces():
     from iwm.app._logic import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 
     at = page("questionnaires")
-    assert at.get("file_uploader")[0].proto.max_upload_size_mb == MAX_UPLOAD_MB  # the widget says "Limit 5MB"
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == MAX_UPLOAD_MB  # the widget says "5MB per file"
     assert MAX_UPLOAD_BYTES == MAX_UPLOAD_MB * 1024 * 1024  # the same limit when scoring
     assert any(f"up to {MAX_UPLOAD_MB} MB" in c.value for c in at.caption)
 
