@@ -81,7 +81,16 @@ if result is not None:
         ).properties(height=280),
         width="stretch",
     )
-    st.dataframe(doses.rename(columns=DOSE_LABELS), hide_index=True)
+    shares = {"earned_secure", "earned_secure_follow_up", "relapse"}
+    st.dataframe(
+        doses.rename(columns=DOSE_LABELS),
+        hide_index=True,
+        column_config={
+            DOSE_LABELS.get(c, c): st.column_config.NumberColumn(format="percent" if c in shares else "%.2f")
+            for c in doses.columns
+            if c != "weeks"
+        },
+    )
     st.markdown(f"**Clients over time**: {result['weeks']} weeks of therapy, then a year of follow-up")
     course = result["course"]
     c1, c2 = st.columns(2)
