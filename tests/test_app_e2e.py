@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import signal
 import socket
@@ -144,6 +145,18 @@ def shot(page, name: str) -> None:
     assert (SHOTS / f"{name}.png").stat().st_size > 10_000
 
 
+COVERED = {"", "couple", "therapy", "questionnaires", "runs"}
+"""The url paths the tests below open (the default page is at /)."""
+
+
+def test_every_page_of_the_navigation_is_covered():
+    main = (Path(iwm.__file__).parent / "app" / "main.py").read_text()
+    paths = set(re.findall(r'url_path="([^"]*)"', main))
+    default = re.search(r'url_path="([^"]*)", default=True', main)
+    assert default is not None
+    assert (paths - {default.group(1)}) | {""} == COVERED, paths
+
+
 def test_the_app_listens_on_this_machine_only(app_url):
     assert app_url.startswith("http://127.0.0.1:")
 
@@ -157,6 +170,7 @@ def test_formation_page(page, app_url):
     charts = page.locator("[data-testid='stVegaLiteChart']")
     charts.nth(2).wait_for(timeout=WAIT)  # charts render after the numbers arrive
     assert charts.count() == 3
+    assert page.locator("[data-testid='stException']").count() == 0
     shot(page, "formation")
 
 
@@ -187,12 +201,15 @@ def test_therapy_page(page, app_url):
 def test_questionnaires_page(page, app_url, workdir):
     before = listing(workdir)
     open_page(page, app_url, "questionnaires", "Questionnaires: score a sample, place a person in the model")
+    page.get_by_text("5MB per file").wait_for()  # the upload widget states the limit it enforces
     page.locator("input[type='file']").set_input_files(str(workdir / "uploads" / "bad.csv"))
     error = page.locator("[data-testid='stAlertContentError']")
     error.wait_for(timeout=WAIT)
     assert "bad.csv" in error.inner_text() and "row 4" in error.inner_text() and "ecr_r_07" in error.inner_text()
     page.locator("input[type='file']").set_input_files(str(workdir / "uploads" / "answers.csv"))
     page.get_by_text("40 respondents, ecr-r").wait_for(timeout=WAIT)
+    page.get_by_text("Subscale scores and reliability").wait_for()
+    assert page.locator("[data-testid='stJson']").count() == 0  # statistics as tables, not a JSON dump
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the scored file (CSV)").click()
     scored = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()))

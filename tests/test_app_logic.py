@@ -26,9 +26,17 @@ def test_formation_returns_targets_beside_the_model():
     assert list(out["infant"]["class"]) == list(iwm.INFANT_CLASSES)
     assert out["infant"]["model"].sum() == pytest.approx(1.0)
     assert out["infant"]["published (T1)"].tolist() == [0.20, 0.65, 0.10, 0.15]
+    assert out["targets_apply"]
     assert out["adult"]["model at 18"].sum() == pytest.approx(1.0)
     assert len(out["space"]) == 3000 and set(out["space"]["style"]) <= set(iwm.ADULT_CATEGORIES)
     assert out["space"][["anxiety", "avoidance"]].stack().between(1, 7).all()
+
+
+def test_low_risk_targets_are_not_shown_beside_other_caregiving():
+    out = logic.formation("high-risk", 1000, 7)
+    assert not out["targets_apply"]
+    assert out["infant"].columns.tolist() == ["class", "model"]  # no T1 bars for a high-risk sample
+    assert "published adults (T3)" not in out["adult"]
 
 
 def test_custom_caregiving_moves_infants_as_the_theory_says():

@@ -89,7 +89,7 @@ def test_therapy_page_runs_a_small_trial():
     doses.set_value([0, 10])
     at.button[0].click().run()
     assert not at.exception and not errors(at)
-    assert at.dataframe[0].value["weeks"].tolist() == [0, 10]
+    assert at.dataframe[0].value["weeks of therapy"].tolist() == [0, 10]
     assert at.metric[0].label.startswith("Secure clients")
 
 
@@ -107,6 +107,15 @@ def test_questionnaires_page_waits_for_an_upload():
     at = page("questionnaires")
     assert [s.value for s in at.selectbox][:1] == ["ecr-r"]
     assert not at.dataframe  # nothing scored before a file arrives
+
+
+def test_questionnaires_page_states_the_upload_limit_it_enforces():
+    from iwm.app._logic import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
+
+    at = page("questionnaires")
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == MAX_UPLOAD_MB  # the widget says "5MB per file"
+    assert MAX_UPLOAD_BYTES == MAX_UPLOAD_MB * 1024 * 1024  # the same limit when scoring
+    assert any(f"up to {MAX_UPLOAD_MB} MB" in c.value for c in at.caption)
 
 
 def test_runs_page_lists_and_queries_runs(tmp_path, monkeypatch):

@@ -43,8 +43,11 @@ T1_INFANT = {"A": 0.20, "B": 0.65, "C": 0.10, "D": 0.15}
 T3_AAI = {"secure": 0.58, "dismissing": 0.23, "preoccupied": 0.19}
 """Non-clinical adults' AAI classes (Bakermans-Kranenburg & van IJzendoorn 2009; MODEL.md T3)."""
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-"""Largest questionnaire file the dashboard accepts (it is held in memory, never written)."""
+MAX_UPLOAD_MB = 5
+"""Largest questionnaire file the dashboard accepts, in MB (the upload widget's own limit, which
+its label states; the file is held in memory, never written)."""
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+"""The same limit in bytes (Streamlit's MB are 1024 x 1024 bytes), checked again on scoring."""
 MAX_UPLOAD_ROWS = 50_000
 
 
@@ -60,7 +63,8 @@ def custom_mix(sensitivity: float, consistency: float, rejection: float, frighte
 
 
 def formation(mix: str | CaregivingMix, n: int, seed: int, progress: Progress | None = None) -> dict[str, Any]:
-    """Form ``n`` children under ``mix``: infant classes and adult styles beside the targets,
+    """Form ``n`` children under ``mix``: infant classes and adult styles, beside the published
+    targets where they apply (T1 and T3 describe low-risk samples: only for the low-risk mix),
     and the adults in anxiety x avoidance space (a sample of at most 3000 points)."""
     if isinstance(mix, str) and mix not in MIXES:
         raise InputError("caregiving", f"one of {', '.join(MIXES)}; got {mix!r}")
@@ -71,21 +75,16 @@ def formation(mix: str | CaregivingMix, n: int, seed: int, progress: Progress | 
     organized = np.bincount(organized_category(anx, avo), minlength=3) / pop.n
     style = np.array(ADULT_CATEGORIES)[categorize(anx, avo)]
     take = np.linspace(0, pop.n - 1, min(pop.n, 3000)).round().astype(int)
+    applies = mix == "low-risk"  # T1 and T3 describe low-risk, non-clinical samples only
+    infant_table = pd.DataFrame({"class": INFANT_CLASSES, "model": [infant[k] for k in INFANT_CLASSES]})
+    adult_table = pd.DataFrame({"class": AAI_CATEGORIES, "model at 18": organized})
+    if applies:
+        infant_table["published (T1)"] = [T1_INFANT[k] for k in INFANT_CLASSES]
+        adult_table["published adults (T3)"] = [T3_AAI[k] for k in AAI_CATEGORIES]
     return {
-        "infant": pd.DataFrame(
-            {
-                "class": INFANT_CLASSES,
-                "model": [infant[k] for k in INFANT_CLASSES],
-                "published (T1)": [T1_INFANT[k] for k in INFANT_CLASSES],
-            }
-        ),
-        "adult": pd.DataFrame(
-            {
-                "class": AAI_CATEGORIES,
-                "model at 18": organized,
-                "published adults (T3)": [T3_AAI[k] for k in AAI_CATEGORIES],
-            }
-        ),
+        "infant": infant_table,
+        "adult": adult_table,
+        "targets_apply": applies,
         "styles": pd.Series(run.adult_shares(), name="share"),
         "space": pd.DataFrame({"avoidance": avo[take], "anxiety": anx[take], "style": style[take]}),
         "n": pop.n,
@@ -169,6 +168,19 @@ def dose_response(
         progress=progress,
     )
     return pd.DataFrame(trial["doses"])
+
+
+DOSE_LABELS = {
+    "weeks": "weeks of therapy",
+    "anxiety_d": "anxiety d",
+    "avoidance_d": "avoidance d",
+    "anxiety_change": "anxiety change",
+    "avoidance_change": "avoidance change",
+    "earned_secure": "secure at end of therapy",
+    "earned_secure_follow_up": "secure a year later",
+    "relapse": "relapse",
+}
+"""Human labels of :func:`dose_response`'s columns (a column without one keeps its name)."""
 
 
 def therapy_course(
@@ -267,6 +279,42 @@ def score_upload(data: bytes, name: str, instrument: str, id_column: str, lenien
         )
     problems = pd.DataFrame([vars(p) for p in scored.problems]) if scored.problems else None
     return {"scored": scored.table, "stats": stats, "dimensions": dims, "problems": problems}
+
+
+def sample_tables(stats: dict[str, Any]) -> dict[str, Any]:
+    """A scored sample's statistics (``measure.sample_statistics(...).to_dict()``) as tables and
+    sentences for the page, read by key so an instrument without a quantity just lacks it:
+    ``subscales`` (mean, SD, scored, missing, alpha, omega), ``categories`` (share of each),
+    ``notes`` (correlation, reliability estimators, category rule) and ``warnings``."""
+    scores = stats.get("scores") or {}
+    reliability = stats.get("reliability") or {}
+    subscales = pd.DataFrame(
+        [
+            {
+                "subscale": name,
+                "mean": s.get("mean"),
+                "SD": s.get("sd"),
+                "scored": s.get("n_scored"),
+                "missing": s.get("n_missing"),
+                "alpha": (reliability.get(name) or {}).get("alpha"),
+                "omega": (reliability.get(name) or {}).get("omega"),
+            }
+            for name, s in scores.items()
+        ]
+    )
+    cats = stats.get("categories") or {}
+    shares = cats.get("shares") or {}
+    categories = pd.DataFrame({"category": list(shares), "share": list(shares.values())})
+    notes = []
+    for pair, r in (stats.get("correlation") or {}).items():
+        if r is not None:
+            notes.append(f"{pair.replace('_', '-')} correlation: {r:.2f}")
+    if stats.get("reliability_estimators"):
+        notes.append(f"Reliability: {stats['reliability_estimators']}.")
+    if cats.get("rule"):
+        notes.append(f"Categories: {cats['rule']}; {cats.get('note', 'research categories, never diagnoses')}.")
+    warnings = list(stats.get("warnings") or [])
+    return {"subscales": subscales, "categories": categories, "notes": notes, "warnings": warnings}
 
 
 def scored_csv(table: pd.DataFrame) -> bytes:

@@ -13,8 +13,8 @@ import typer
 from iwm._errors import ParameterError
 
 MAX_UPLOAD_MB = 50
-"""Streamlit's own cap on an upload; the questionnaire page refuses files over 5 MB itself,
-with a message (Streamlit's refusal of a larger file is only an icon)."""
+"""Streamlit's server-wide cap on an upload; the questionnaire page's widget sets its own lower
+limit (``iwm.app._logic.MAX_UPLOAD_MB``), which its label states."""
 
 
 def streamlit_command(host: str, port: int) -> list[str]:

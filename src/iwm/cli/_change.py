@@ -44,7 +44,7 @@ def _fmt(x: Any, spec: str = ".2f") -> str:
 
 def dose_figure(result: dict[str, Any]) -> Any:
     """Dose-response: the effect on anxiety and avoidance (d, treated minus waitlist) and earned security by weeks."""
-    from iwm.study._report import _pyplot
+    from iwm.study._report import _pyplot, percent_axis
 
     plt = _pyplot()
     doses = result["doses"]
@@ -55,11 +55,14 @@ def dose_figure(result: dict[str, Any]) -> Any:
     left.axhline(0, color="grey", lw=0.8)
     left.set_xlabel("weeks of therapy")
     left.set_ylabel("d, treated - waitlist (SD of whole sample)")
+    left.set_title("Dose-response", fontsize=10)
     left.legend(frameon=False)
     right.plot(weeks, [d["earned_secure"] for d in doses], "o-", label="at the end of therapy")
     right.plot(weeks, [d["earned_secure_follow_up"] for d in doses], "s--", label="one year later")
     right.set_xlabel("weeks of therapy")
-    right.set_ylabel("share secure (earned security)")
+    right.set_ylabel("share of clients secure")
+    right.set_title("Earned security", fontsize=10)
+    percent_axis(right)
     right.legend(frameon=False)
     off = ", without " + ", ".join(result["components_off"]) if result["components_off"] else ""
     fig.suptitle(f"Therapy for {result['style']} clients (n = {result['n']:,}{off})")

@@ -74,7 +74,7 @@ def _print_summary(stats: SampleStatistics, scored: ScoredSample, output: Path |
     console.print(f"{stats.correlation_name.replace('_', '-')} correlation: {_fmt(stats.correlation)}")
     if inst.has_quadrants:
         console.print(f"reliability: {stats.reliability_estimators}")
-    cats = Table(title=f"Research categories ({stats.category_rule})")
+    cats = Table(title="Research categories", caption=stats.category_rule)
     cats.add_column("category")
     cats.add_column("share", justify="right")
     for name in CATEGORIES:

@@ -80,10 +80,14 @@ def _print_couples(summary: dict[str, Any]) -> None:
         ratio = r["observed"] / r["expected"] if r["expected"] > 0 else None
         pairs.add_row(r["pairing"], str(r["observed"]), f"{r['expected']:.1f}", _fmt(ratio))
     console.print(pairs)
-    by = Table(title="Relationships by pairing (every couple-day of the run)")
-    by.caption = "formed: couples that formed; PW: pursue-withdraw index (bid on day t, partner's withdrawal on t+1)"
-    for col in ("pairing", "formed", "years", "satisfied", "conflict", "breakups/y", "PW"):
-        by.add_column(col, justify="left" if col == "pairing" else "right")
+    by = Table(title="Relationships by pairing (every couple-day of the run)", show_edge=False)
+    by.caption = (
+        "formed: couples that formed; years: couple-years; satisf.: satisfaction; confl.: conflict; "
+        "brk/y: breakups per couple-year; PW: "
+        "pursue-withdraw index (bid on day t, partner's withdrawal on t+1)"
+    )
+    for col in ("pairing", "formed", "years", "satisf.", "confl.", "brk/y", "PW"):
+        by.add_column(col, justify="left" if col == "pairing" else "right", no_wrap=col == "pairing")
     for r in summary["by_pairing"]:
         by.add_row(
             r["pairing"],
@@ -114,17 +118,25 @@ def _print_couples(summary: dict[str, Any]) -> None:
     )
 
 
+def _short_condition(name: str) -> str:
+    """'no repetition compulsion' -> 'no repetition' (the first word names the mechanism)."""
+    words = name.split()
+    return " ".join(words[:2]) if words[:1] == ["no"] else name
+
+
 def _print_ablation(result: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
     table = Table(
+        show_edge=False,
         title=f"Perpetuation mechanisms off in turn ({result['caregiving']}: n={result['n']:,}, "
-        f"{result['years']:g} years, seed={result['seed']})"
+        f"{result['years']:g} years, seed={result['seed']})",
     )
     table.caption = (
-        "r: start-end correlation; |d|: mean absolute change; ins->sec: insecure at the start, secure at the "
-        "end; pre d anx: mean anxiety change of the preoccupied; dis d avo: mean avoidance change of the dismissing"
+        "no X: that mechanism switched off; r: start-end correlation; |d|: mean absolute change; "
+        "to sec: insecure at the start, secure at the "
+        "end; pre anx: mean anxiety change of the preoccupied; dis avo: mean avoidance change of the dismissing"
     )
     cols = [
         ("condition", "condition"),
@@ -132,14 +144,17 @@ def _print_ablation(result: dict[str, Any]) -> None:
         ("r avo", "avoidance_r"),
         ("|d| anx", "anxiety_change"),
         ("|d| avo", "avoidance_change"),
-        ("ins->sec", "insecure_to_secure"),
-        ("pre d anx", "anxious_anxiety_change"),
-        ("dis d avo", "avoidant_avoidance_change"),
+        ("to sec", "insecure_to_secure"),
+        ("pre anx", "anxious_anxiety_change"),
+        ("dis avo", "avoidant_avoidance_change"),
     ]
     for title, _ in cols:
-        table.add_column(title, justify="left" if title == "condition" else "right")
+        if title == "condition":
+            table.add_column(title, no_wrap=True)
+        else:
+            table.add_column(title, justify="right")
     for row in result["conditions"]:
-        cells = [row["condition"]]
+        cells = [_short_condition(row["condition"])]
         for _, key in cols[1:]:
             cells.append(_fmt(row[key], ".1%" if key == "insecure_to_secure" else ".2f"))
         table.add_row(*cells)

@@ -50,12 +50,99 @@ def _print_frame(frame: Any, fmt: str) -> None:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(show_edge=False)
-        for col in frame.columns:
-            table.add_column(str(col), justify="right", overflow="fold")
-        for row in frame.itertuples(index=False):
-            table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
-        Console().print(table)
+        console = Console(highlight=False)
+        names = [str(c) for c in frame.columns]
+        cells = [[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row] for row in frame.itertuples(index=False)]
+        widths = [max([len(n), *(len(r[i]) for r in cells)]) for i, n in enumerate(names)]
+        if sum(w + 3 for w in widths) <= console.width:
+            table = Table(show_edge=False)
+            for col in names:
+                table.add_column(col, justify="right", overflow="fold")
+            for row in cells:
+                table.add_row(*row)
+            console.print(table)
+            return
+        # too wide for the terminal: transposed, one line per result column and a column per row
+        widest = max([len(v) for r in cells for v in r] or [1])
+        per = max(1, (console.width - max(map(len, names)) - 4) // (widest + 3))
+        for start in range(0, max(1, len(cells)), per):
+            rows = range(start, min(start + per, len(cells)))
+            table = Table(show_edge=False, title=f"rows {start + 1}-{rows.stop} of {len(cells)}, transposed")
+            table.add_column("column", no_wrap=True)
+            for i in rows:
+                table.add_column(f"row {i + 1}", justify="right", overflow="fold")
+            for j, name in enumerate(names):
+                table.add_row(name, *(cells[i][j] for i in rows))
+            console.print(table)
+
+
+def _with_ci(value: float, conf: float) -> str:
+    return "-" if value != value else f"{value:.2f} ±{conf:.2f}"
+
+
+_CAPTIONS = {
+    "S1": "S1 first-order, ST total Sobol index (Saltelli et al. 2010); ± the 95% CI",
+    "mu_star": "mu* mean absolute elementary effect (Morris 1991; Campolongo et al. 2007); ± the 95% CI",
+    "range": "range: spread of the output's mean across the parameter's values",
+}
+
+
+def _short_flag(flag: str) -> str:
+    """'S1 CI wide; ST outside [0, 1]; ST CI wide' -> 'S1:wide ST:out/wide' (wraps between indices)."""
+    problems: dict[str, list[str]] = {}
+    for part in filter(None, flag.split("; ")):
+        key, _, what = part.partition(" ")
+        problems.setdefault(key, []).append("out" if what.startswith("outside") else "wide")
+    return " ".join(f"{key}:{'/'.join(whats)}" for key, whats in problems.items())
+
+
+def print_sensitivity(indices: Any) -> None:
+    """Sensitivity indices as one table per arm with their 95% intervals and flags, then the
+    warnings in words (see :func:`iwm.study._sweep.sensitivity_warnings`)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from iwm.study._labels import label, parameter_label
+    from iwm.study._sweep import sensitivity_warnings
+
+    console = Console(highlight=False)
+    columns = [
+        (key, head)
+        for key, head in (
+            ("S1", "S1"),
+            ("ST", "ST"),
+            ("mu_star", "Morris mu*"),
+            ("sigma", "sigma"),
+            ("range", "range"),
+            ("levels", "levels"),
+        )
+        if key in indices
+    ]
+    for arm, part in indices.groupby("arm", sort=False):
+        table = Table(title=f"Sensitivity, arm {arm!s}", caption=_CAPTIONS.get(columns[0][0], ""), show_edge=False)
+        table.add_column("output", min_width=16)
+        table.add_column("parameter", ratio=3)
+        for _, head in columns:
+            table.add_column(head, justify="right", no_wrap=True)
+        if "warning" in part or "note" in part:
+            table.add_column("check", min_width=11)
+        for row in part.to_dict("records"):
+            cells = [label(row["output"]), parameter_label(row["parameter"])]
+            for key, _ in columns:
+                value = row.get(key, float("nan"))
+                if f"{key}_conf" in row:
+                    cells.append(_with_ci(value, row[f"{key}_conf"]))
+                else:
+                    cells.append("-" if value != value else f"{value:.3g}")
+            if "warning" in part or "note" in part:
+                flag = row.get("warning") or row.get("note") or ""
+                cells.append("" if flag != flag else _short_flag(str(flag)))
+            table.add_row(*cells)
+        console.print(table)
+    if columns and columns[0][0] in ("S1", "mu_star"):
+        console.print("check: 'wide' = 95% CI too wide to rank; 'out' = outside [0, 1] beyond its CI")
+    for line in sensitivity_warnings(indices):
+        console.print(f"warning: {line}")
 
 
 @contextmanager
@@ -159,7 +246,16 @@ def register(app: typer.Typer) -> None:
         """Sensitivity indices of a sweep: Sobol S1/ST, Morris mu*, or a grid's main-effect ranges."""
         from iwm.study._experiments import sensitivity_of
 
-        _print_frame(sensitivity_of(run, seed=seed), _format(fmt))
+        fmt = _format(fmt)
+        indices = sensitivity_of(run, seed=seed)
+        if fmt != "table":
+            from iwm.study._sweep import sensitivity_warnings
+
+            _print_frame(indices, fmt)
+            for line in sensitivity_warnings(indices):  # stdout stays machine-readable
+                typer.echo(f"iwm: warning: {line}", err=True)
+        else:
+            print_sensitivity(indices)
 
     @app.command("query")
     def query_cmd(

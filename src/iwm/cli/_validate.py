@@ -43,8 +43,9 @@ def register(app: typer.Typer) -> None:
             table = Table(
                 title=f"Calibration and measurement targets (MODEL.md section 3), n={n:,} per population, seed={seed}"
             )
-            for col in ("id", "quantity", "target", "tolerance", "model", "pass", "source"):
-                table.add_column(col, justify="right" if col in ("target", "model") else "left", overflow="fold")
+            for col in ("id", "quantity", "target", "tolerance", "model", "pass", "src"):
+                table.add_column(col, justify="right" if col in ("target", "model") else "left")
+            sources = list(dict.fromkeys(r["source"] for r in rows))  # long citations: numbered below
             for r in rows:
                 table.add_row(
                     r["id"],
@@ -53,8 +54,11 @@ def register(app: typer.Typer) -> None:
                     r["tolerance"],
                     f"{r['model']:.3f}",
                     "yes" if r["pass"] else "NO",
-                    r["source"],
+                    f"[{sources.index(r['source']) + 1}]",
                 )
-            Console().print(table)
+            console = Console(highlight=False)
+            console.print(table)
+            for i, source in enumerate(sources, 1):
+                console.print(f"\\[{i}] {source}")
         if not passed:
             raise typer.Exit(1)

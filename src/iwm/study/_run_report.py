@@ -1,241 +1,401 @@
 """One self-contained HTML report of a run folder (a scenario run or a sweep).
 
 Figures (each only where the run recorded what it needs): infant classes and adult styles
-beside the published targets, trajectories in anxiety x avoidance space, couples day by day
-(the pursue-withdraw cycle), therapy dose-response and relapse, and sensitivity indices.
+beside the published targets that apply to the run's caregiving, trajectories in anxiety x
+avoidance space, couples day by day (the pursue-withdraw cycle), therapy dose-response and
+relapse, and sensitivity indices with their intervals. Summary columns are read by name, and a
+figure or row whose columns the run lacks is left out, so the report follows the model.
 """
 
 from __future__ import annotations
 
-import html
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from iwm.measure._readout import ADULT_CATEGORIES, INFANT_CLASSES
-from iwm.study._report import _COLOURS, Section, _grouped_bars, _pyplot, dyad_figure, figure_uri, render_html
+from iwm.study._labels import SHARES, label, labels, parameter_label
+from iwm.study._report import (
+    Section,
+    _grouped_bars,
+    _pyplot,
+    colour,
+    dyad_figure,
+    figure_uri,
+    html_table,
+    mean_ci,
+    percent_axis,
+    render_html,
+)
 from iwm.study._store import Run
 from iwm.study._task import CLIENT_OUTCOMES
 
 T1 = {"A": 0.20, "B": 0.65, "C": 0.10, "D": 0.15}
 """Low-risk infant classes (van IJzendoorn et al. 1999), MODEL.md T1."""
 
+_INFANT_TICKS = {"A": "A avoidant", "B": "B secure", "C": "C resistant", "D": "D disorganized"}
 _STYLE_COLOURS = dict(zip(ADULT_CATEGORIES, ("#3b6ea5", "#c8553d", "#588b8b", "#8a5a9e"), strict=True))
+ECR_AXIS = "(ECR scale, 1-7)"
 
 
-def _html_table(frame: Any, formats: dict[str, str] | None = None) -> str:
-    formats = formats or {}
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    rows = []
-    for _, row in frame.iterrows():
-        cells = []
-        for c in frame.columns:
-            v = row[c]
-            if v is None or (isinstance(v, float) and np.isnan(v)):
-                text = "-"
-            elif isinstance(v, float | np.floating):
-                text = format(v, formats.get(c, ".3g"))
-            else:
-                text = str(v)
-            cells.append(f"<td>{html.escape(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+def caregiving_of(scenario: Mapping[str, Any]) -> str:
+    """The name of a scenario's caregiving ('parents: high-risk' for a two-generation run)."""
+    pop = scenario.get("population") or {}
+    if pop.get("parents") is not None:
+        spec = pop["parents"]
+        return f"parents: {spec if isinstance(spec, str) else spec.get('name', 'a custom mix')}"
+    spec = pop.get("caregiving") or "low-risk"
+    return spec if isinstance(spec, str) else str(spec.get("name", "a custom mix"))
 
 
-def _arm_means(summary: Any) -> Any:
-    return summary.groupby("arm", sort=False).mean(numeric_only=True)
+def _ci_words(rows: Any) -> str:
+    """What the error bars of ``rows`` (one arm's tasks) are taken over."""
+    if len(rows) < 2:
+        return ""
+    if "point" in rows and rows["point"].nunique() > 1:
+        return f"; error bars: 95% CI over {len(rows)} tasks (replicates and sweep points together)"
+    return f"; error bars: 95% CI over {len(rows)} replicates"
 
 
-def styles_section(summary: Any) -> list[Section]:
-    means = _arm_means(summary)
+def _first_arm(summary: Any) -> Any:
+    return summary[summary["arm"] == summary["arm"].iloc[0]]
+
+
+def styles_section(summary: Any, caregiving: str = "low-risk") -> list[Section]:
+    """Infant classes (with T1 only where it applies: low-risk caregiving) and adult styles at
+    18 and at the end by arm, each bar the mean over replicates with its 95% interval."""
     out: list[Section] = []
-    if all(f"infant_{k}" in means for k in INFANT_CLASSES):
-        first = means.iloc[0]
-        infant = {k: float(first[f"infant_{k}"]) for k in INFANT_CLASSES}
+    first = _first_arm(summary)
+    ci = _ci_words(first)
+    if all(f"infant_{k}" in summary for k in INFANT_CLASSES):
+        infant = {k: first[f"infant_{k}"].to_numpy() for k in INFANT_CLASSES}
+        applies = caregiving == "low-risk"
+        target = (
+            "Hatched: the published low-risk distribution (T1, van IJzendoorn et al. 1999)."
+            if applies
+            else f"This run's caregiving is {caregiving}, so the low-risk distribution (T1) does not apply and is "
+            "not drawn; in high-risk samples D is two to three times as frequent (T2, van IJzendoorn et al. "
+            "1999; Cyr et al. 2010)."
+        )
         out.append(
-            (
+            Section(
                 "Infants at 12 months",
-                "Reunion-episode classes from behaviour (C5), the same in every arm of a replicate. Hatched: "
-                "the published low-risk distribution (T1, van IJzendoorn et al. 1999).",
+                f"Reunion-episode classes from behaviour (C5), the same in every arm of a replicate{ci}. {target}",
                 _grouped_bars(
-                    "Infant classes", "share", INFANT_CLASSES, INFANT_CLASSES, [("model", infant)], ("T1", T1)
+                    "Infant classes at 12 months",
+                    "share of infants",
+                    INFANT_CLASSES,
+                    [_INFANT_TICKS.get(k, k) for k in INFANT_CLASSES],
+                    [("model", infant)],
+                    ("T1 (published, low-risk)", T1) if applies else None,
+                    xlabel="Strange Situation class",
                 ),
             )
         )
-    groups = [
-        (f"at 18 ({arm})" if len(means) > 1 else "at 18", {k: float(row[f"at18_{k}"]) for k in ADULT_CATEGORIES})
-        for arm, row in means.iloc[:1].iterrows()
-    ]
-    if "end_secure" in means:
-        years = float(means["years"].iloc[0])
-        groups += [
-            (f"{arm} at {18 + years:g}", {k: float(row[f"end_{k}"]) for k in ADULT_CATEGORIES})
-            for arm, row in means.iterrows()
-        ]
-    out.append(
-        (
-            "Adult styles",
-            "Quadrants of anxiety (self model, C1) and avoidance (other model, C2) at 18 and at the end of the "
-            "adult years, by arm; means over replicates.",
-            _grouped_bars("Adult styles", "share of adults", ADULT_CATEGORIES, ADULT_CATEGORIES, groups),
+    groups = []
+    if all(f"at18_{k}" in summary for k in ADULT_CATEGORIES):
+        groups.append(("at 18", {k: first[f"at18_{k}"].to_numpy() for k in ADULT_CATEGORIES}))
+    if all(f"end_{k}" in summary for k in ADULT_CATEGORIES):
+        years = float(summary["years"].mean()) if "years" in summary else float("nan")
+        when = f"at {18 + years:g}" if years == years else "at the end"
+        for arm, part in summary.groupby("arm", sort=False):
+            groups.append((f"{arm} {when}", {k: part[f"end_{k}"].to_numpy() for k in ADULT_CATEGORIES}))
+    if groups:
+        out.append(
+            Section(
+                "Adult styles",
+                "Quadrants of anxiety (self model, C1) and avoidance (other model, C2) at 18 and at the end of the "
+                f"adult years, by arm; means over replicates{ci}.",
+                _grouped_bars(
+                    "Adult styles", "share of adults", ADULT_CATEGORIES, ADULT_CATEGORIES, groups, xlabel="style"
+                ),
+            )
         )
-    )
     return out
+
+
+def _with_ci(values: Any, share: bool) -> str:
+    mean, half = mean_ci(values)
+    if mean != mean:
+        return "-"
+    if share:
+        return f"{mean:.1%}" + ((f" ±{half:.1%}" if half >= 0.0005 else " ±<0.1%") if half else "")
+    shown = f"{mean:.3g}"
+    decimals = len(shown.partition(".")[2]) if "e" not in shown else 3
+    return shown + (f" ±{half:.{max(decimals, 1)}f}" if half else "")
+
+
+ARM_OUTCOMES = (
+    "at18_secure",
+    "end_secure",
+    "aai_secure",
+    "aai_dismissing",
+    "aai_preoccupied",
+    "unresolved",
+    "anxiety_mean_end",
+    "avoidance_mean_end",
+    "anxiety_r",
+    "insecure_to_secure",
+    "partnered_end",
+    "satisfaction_mean",
+    "pursue_withdraw_anxious_avoidant",
+)
+
+
+def arms_table(summary: Any) -> str:
+    """Outcomes (rows) by arm (columns): the mean over replicates (and sweep points) with its
+    95% interval. Transposed, so any number of outcomes fits the page width."""
+    import pandas as pd
+
+    cols = [c for c in ARM_OUTCOMES if c in summary]
+    arms = list(dict.fromkeys(summary["arm"]))
+    table = pd.DataFrame(
+        {str(arm): [_with_ci(summary.loc[summary["arm"] == arm, c], c in SHARES) for c in cols] for arm in arms},
+        index=pd.Index([label(c) for c in cols], name="outcome"),
+    )
+    over = (
+        "tasks (replicates and sweep points together)"
+        if summary.get("point", pd.Series([0])).nunique() > 1
+        else "replicates"
+    )
+    return html_table(table.reset_index(), caption=f"Mean ±95% CI over {over}; shares in %.")
 
 
 def trajectories_section(traj: Any) -> Section:
     """Paths of a sample through anxiety x avoidance space, by style at 18, one panel per arm."""
     plt = _pyplot()
     arms = list(dict.fromkeys(traj["arm"]))[:4]
-    fig, axes = plt.subplots(1, len(arms), figsize=(4.2 * len(arms), 4.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(arms), figsize=(4.2 * len(arms), 4.4), squeeze=False)
     first_rep = traj[traj["replicate"] == traj["replicate"].min()]
+    if "point" in first_rep:
+        first_rep = first_rep[first_rep["point"] == first_rep["point"].min()]
     for ax, arm in zip(axes[0], arms, strict=True):
         mine = first_rep[first_rep["arm"] == arm]
-        people = mine["person"].unique()[:60]
-        for pid in people:
+        for pid in mine["person"].unique()[:60]:
             path = mine[mine["person"] == pid].sort_values("age")
-            ax.plot(
-                path["avoidance"], path["anxiety"], color=_STYLE_COLOURS[path["style_18"].iloc[0]], lw=0.5, alpha=0.35
-            )
+            style = str(path["style_18"].iloc[0])
+            ax.plot(path["avoidance"], path["anxiety"], color=_STYLE_COLOURS.get(style, "#777"), lw=0.5, alpha=0.35)
         for style, part in mine.groupby("style_18"):
             mean = part.groupby("age")[["anxiety", "avoidance"]].mean()
             ax.plot(
                 mean["avoidance"],
                 mean["anxiety"],
                 "-o",
-                color=_STYLE_COLOURS[str(style)],
+                color=_STYLE_COLOURS.get(str(style), "#777"),
                 lw=2.2,
                 ms=3,
-                label=f"{style} (mean)",
+                label=f"{style} at 18 (mean path)",
             )
         ax.axhline(4, color="#999", lw=0.6)
         ax.axvline(4, color="#999", lw=0.6)
-        ax.set(xlim=(1, 7), ylim=(1, 7), xlabel="avoidance", ylabel="anxiety", title=str(arm))
+        ax.set(
+            xlim=(1, 7),
+            ylim=(1, 7),
+            xlabel=f"avoidance {ECR_AXIS}",
+            ylabel=f"anxiety {ECR_AXIS}",
+            title=f"arm: {arm}",
+        )
     axes[0][0].legend(frameon=False, fontsize=7, loc="upper left")
+    fig.suptitle("Paths through anxiety x avoidance space, age 18 onward", fontsize=11)
     fig.tight_layout()
     ages = sorted(traj["age"].unique())
-    return (
+    return Section(
         "Trajectories in anxiety x avoidance space",
         f"A fixed sample of people from 18 to {ages[-1]:g} (first replicate; up to four arms), coloured by their "
-        "style at 18; thick lines are the "
-        "mean path of each style. Lines stay near where they start: the models keep themselves alive through "
-        "projection, repetition, defensive behaviour and avoided vulnerability (C21-C24); they bend toward "
-        "security under a responsive partner or therapy (C25-C30).",
+        "style at 18; thick lines are the mean path of each style; grey lines mark the scale midpoint 4. Lines "
+        "stay near where they start: the models keep themselves alive through projection, repetition, defensive "
+        "behaviour and avoided vulnerability (C21-C24); they bend toward security under a responsive partner or "
+        "therapy (C25-C30).",
         figure_uri(fig),
     )
 
 
-def couples_sections(couples: Any) -> list[Section]:
+def couples_sections(couples: Any, points: Sequence[Mapping[str, Any]] = ()) -> list[Section]:
+    """Each recorded couple of one task (first replicate, first arm and, in a sweep, the first
+    point): several tasks' days on one axis would join different runs into one sawtooth line."""
     out: list[Section] = []
     first = couples[(couples["replicate"] == couples["replicate"].min()) & (couples["arm"] == couples["arm"].iloc[0])]
+    where = ""
+    if "point" in first and first["point"].nunique() > 1:
+        point = first["point"].min()
+        first = first[first["point"] == point]
+        values = points[int(point)] if int(point) < len(points) else {}
+        shown = ", ".join(
+            f"{parameter_label(k)} = {v:.3g}" if isinstance(v, float) else f"{parameter_label(k)} = {v}"
+            for k, v in values.items()
+        )
+        where = f" Shown at sweep point {int(point)}" + (f" ({shown})" if shown else "") + "; the others differ."
     for _, frame in first.groupby("couple_index", sort=True):
-        label = str(frame["couple"].iloc[0])
-        a, b = label.split("-")
+        name = str(frame["couple"].iloc[0])
+        a, _, b = name.partition("-")
         out.append(
-            (
+            Section(
                 f"A couple day by day: {a} (a) and {b} (b)",
-                "Bids and withdrawal, responses received and perceived, distress, trust and satisfaction. Where a's "
-                "bids rise after b withdraws and b withdraws after a's bids, that is the pursue-withdraw cycle (C15): "
-                "not scripted, but emerging from hyperactivation (C6, C8) and deactivation (C10, C12).",
+                "Bids and withdrawal, responses received and perceived, distress, trust and satisfaction, in the "
+                "model's own units (first replicate, first arm)." + where + " Where a's bids rise after b "
+                "withdraws and b withdraws after a's bids, that is the pursue-withdraw cycle (C15): not scripted, "
+                "but emerging from hyperactivation (C6, C8) and deactivation (C10, C12).",
                 figure_uri(dyad_figure(frame.sort_values("day").reset_index(drop=True), f"{a} (a) and {b} (b)")),
             )
         )
     return out
 
 
+def _band(ax: Any, x: Any, groups: Any, column: str, style: str, colour_: Any, name: str) -> None:
+    stats = [mean_ci(groups.get_group(w)[column]) for w in x]
+    mean = np.array([m for m, _ in stats])
+    half = np.array([h for _, h in stats])
+    ax.plot(x, mean, style, color=colour_, label=name)
+    if half.any():
+        ax.fill_between(x, mean - half, mean + half, color=colour_, alpha=0.18, lw=0)
+
+
 def therapy_section(summary: Any) -> Section | None:
-    treated = summary[summary["therapy_weeks"].notna()] if "therapy_weeks" in summary else summary.iloc[:0]
-    if treated.empty or treated["clients_anxiety_d"].isna().all():
+    """Dose-response (Cohen's d) and earned security by weeks of therapy, with 95% bands."""
+    needed = ("therapy_weeks", "clients_anxiety_d_end", "clients_avoidance_d_end")
+    if not all(c in summary for c in needed):
         return None
-    by = treated.groupby("therapy_weeks").mean(numeric_only=True).sort_index()
+    treated = summary[summary["therapy_weeks"].notna()]
+    if treated.empty or treated["clients_anxiety_d_end"].isna().all():
+        return None
+    groups = treated.groupby("therapy_weeks")
+    weeks = np.array(sorted(groups.groups), dtype=float)
     plt = _pyplot()
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9.5, 3.6))
-    weeks = by.index.to_numpy(dtype=float)
-    left.plot(weeks, by["clients_anxiety_d_end"], "-o", color=_COLOURS[1], label="anxiety")
-    left.plot(weeks, by["clients_avoidance_d_end"], "-o", color=_COLOURS[0], label="avoidance")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    _band(left, weeks, groups, "clients_anxiety_d_end", "-o", colour(1), "anxiety")
+    _band(left, weeks, groups, "clients_avoidance_d_end", "-o", colour(0), "avoidance")
     left.axhline(0, color="#999", lw=0.6)
-    left.set(xlabel="weeks of therapy", ylabel="change to the end (Cohen's d)", title="Dose-response")
-    left.legend(frameon=False)
-    right.plot(weeks, by["clients_secure_post"], "-o", color=_COLOURS[2], label="secure at the end of therapy")
-    right.plot(weeks, by["clients_secure_end"], "--o", color=_COLOURS[3], label="secure at the end of the run")
-    right.set(xlabel="weeks of therapy", ylabel="share of clients", title="Earned security and relapse")
+    left.set(
+        xlabel="weeks of therapy", ylabel="change to the end of the run\n(Cohen's d, SD units)", title="Dose-response"
+    )
+    left.legend(frameon=False, fontsize=8)
+    for column, style, i, name in (
+        ("clients_secure_post", "-o", 2, "at the end of therapy"),
+        ("clients_secure_end", "--o", 3, "at the end of the run"),
+    ):
+        if column in treated:
+            _band(right, weeks, groups, column, style, colour(i), name)
+    percent_axis(right)
+    right.set(xlabel="weeks of therapy", ylabel="share of clients secure", title="Earned security and relapse")
     right.legend(frameon=False, fontsize=8)
     fig.tight_layout()
-    table = _html_table(
-        by.reset_index()[["therapy_weeks", "clients", *CLIENT_OUTCOMES[:7]]].rename(
-            columns=lambda c: c.replace("clients_", "")
-        ),
-        {"clients": ".0f", "therapy_weeks": ".0f"},
+    cols = [c for c in ("clients", *CLIENT_OUTCOMES[:7]) if c in treated]
+    means = groups[cols].mean().reset_index()
+    table = html_table(
+        means.rename(columns=labels(means.columns)),
+        formats={label("clients"): ",.0f", label("therapy_weeks"): ".0f"},
+        percent=[label(c) for c in cols if c in SHARES],
+        caption="Means over replicates (and sweep points); d in SD units.",
     )
-    return (
+    words = _ci_words(treated[treated["therapy_weeks"] == weeks[0]])
+    ci = f" Bands{words.removeprefix('; error bars')}." if words else ""
+    return Section(
         "Therapy: dose-response and relapse",
         "Clients treated for each number of weeks (arms or sweep points): change of anxiety and avoidance from the "
         "start of therapy to the end of the run (the same window at every dose; the table also gives the change "
         "over the sessions themselves), and the share of clients secure at the end of therapy and at the end of the "
         "run. Therapy is a reliable, attuned relationship (C25) with awareness, regulation, integration and new "
-        "patterns (C26-C29); stress pulls former clients back toward their old pattern (relapse).",
+        f"patterns (C26-C29); stress pulls former clients back toward their old pattern (relapse).{ci}",
         figure_uri(fig),
         table,
     )
 
 
-def sensitivity_section(indices: Any, method: str) -> Section | None:
-    if indices is None or indices.empty:
-        return None
-    value = {"sobol": "ST", "morris": "mu_star"}.get(method, "range")
-    if value not in indices:
-        return None
+_VALUES = {
+    "sobol": (("S1", "first-order S1"), ("ST", "total ST")),
+    "morris": (("mu_star", "Morris mu*"),),
+    "grid": (("range", "range of level means"),),
+}
+
+
+def sensitivity_figure(frame: Any, method: str) -> Any:
+    """One panel per output: a horizontal bar per parameter (S1 and ST for Sobol, mu* for
+    Morris, the range for a grid) with its 95% interval where there is one."""
     plt = _pyplot()
-    frame = indices[indices["arm"] == indices["arm"].iloc[0]].dropna(subset=[value])
+    values = [(k, name) for k, name in _VALUES.get(method, ()) if k in frame]
     outputs = list(dict.fromkeys(frame["output"]))
     params = list(dict.fromkeys(frame["parameter"]))
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(outputs) * max(1, len(params)) / 2), 3.8))
-    width = 0.8 / max(1, len(params))
-    x = np.arange(len(outputs))
-    for i, p in enumerate(params):
-        vals = [float(frame[(frame["output"] == o) & (frame["parameter"] == p)][value].iloc[0]) for o in outputs]
-        ax.bar(x + i * width, vals, width, label=p, color=_COLOURS[i % len(_COLOURS)])
-    ax.set_xticks(x + width * (len(params) - 1) / 2, outputs, rotation=30, ha="right", fontsize=8)
-    ax.set_ylabel({"ST": "total Sobol index ST", "mu_star": "Morris mu*", "range": "range of level means"}[value])
-    ax.legend(frameon=False, fontsize=7)
-    fig.tight_layout()
-    explain = {
-        "ST": "Total-order Sobol indices (Saltelli et al. 2010): the share of an output's variance that involves "
-        "each parameter.",
-        "mu_star": "Morris mu* (Campolongo et al. 2007): the mean absolute elementary effect of each parameter.",
-        "range": "For a grid: the spread of each output's mean across each parameter's values.",
-    }[value]
-    return (
-        "Sensitivity",
-        explain + " Replicates are averaged per point first.",
-        figure_uri(fig),
-        _html_table(frame.drop(columns=["arm"])),
+    ncols = min(3, len(outputs))
+    nrows = -(-len(outputs) // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(4.0 * ncols, 0.5 + (0.45 * len(params) + 1.1) * nrows), squeeze=False
     )
+    y = np.arange(len(params))
+    height = 0.8 / max(1, len(values))
+    for ax, output in zip(axes.flat, outputs, strict=False):
+        mine = frame[frame["output"] == output].set_index("parameter")
+        for j, (key, name) in enumerate(values):
+            v = np.array([float(mine[key].get(p, np.nan)) for p in params])
+            conf = f"{key}_conf"
+            err = np.array([float(mine[conf].get(p, np.nan)) for p in params]) if conf in mine else None
+            ax.barh(y + j * height, v, height, xerr=err, capsize=2, color=colour(j), label=name, error_kw={"lw": 0.8})
+        ax.set_yticks(y + height * (len(values) - 1) / 2, [parameter_label(p) for p in params], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(label(output), fontsize=9)
+        if method == "sobol":
+            ax.axvspan(-0.5, 0, color="#eee", zorder=0)
+            ax.axvspan(1, 1.5, color="#eee", zorder=0)
+            ax.set_xlim(-0.25, 1.25)
+            ax.set_xlabel("share of output variance", fontsize=8)
+        else:
+            ax.set_xlim(left=0)
+            ax.set_xlabel(f"{dict(values).get(values[0][0], '') if values else ''} (units of the output)", fontsize=8)
+    for ax in list(axes.flat)[len(outputs) :]:
+        ax.set_visible(False)
+    fig.suptitle({"sobol": "Sobol indices", "morris": "Morris screening"}.get(method, "Main effects"), fontsize=11)
+    fig.tight_layout()
+    if len(values) > 1:
+        handles, names = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, names, frameon=False, fontsize=8, loc="upper right", ncol=len(values))
+    return fig
 
 
-def arms_table(summary: Any) -> str:
-    cols = [
-        c
-        for c in (
-            "at18_secure",
-            "end_secure",
-            "aai_secure",
-            "aai_dismissing",
-            "aai_preoccupied",
-            "unresolved",
-            "anxiety_mean_end",
-            "avoidance_mean_end",
-            "anxiety_r",
-            "insecure_to_secure",
-            "partnered_end",
-            "satisfaction_mean",
-            "pursue_withdraw_anxious_avoidant",
-        )
-        if c in summary
-    ]
-    means = _arm_means(summary)[cols].reset_index()
-    return _html_table(means)
+def sensitivity_section(indices: Any, method: str) -> Section | None:
+    from iwm.study._sweep import sensitivity_warnings
+
+    if indices is None or indices.empty:
+        return None
+    values = [k for k, _ in _VALUES.get(method, ()) if k in indices]
+    if not values:
+        return None
+    frame = indices[indices["arm"] == indices["arm"].iloc[0]].dropna(subset=values)
+    if frame.empty:
+        return None
+    explain = {
+        "sobol": "First-order (S1) and total (ST) Sobol indices (Saltelli et al. 2010): the share of an output's "
+        "variance due to each parameter alone, and all of it that involves the parameter. Error bars: 95% "
+        "bootstrap CI (SALib); the grey bands lie outside [0, 1], where no share of variance can be.",
+        "morris": "Morris mu* (Campolongo et al. 2007): the mean absolute elementary effect of each parameter, "
+        "in the output's units; error bars: 95% bootstrap CI (SALib).",
+        "grid": "For a grid: the spread of each output's mean across each parameter's values (a main-effect "
+        "screen; no interval).",
+    }[method]
+    arm = f" Arm shown: {frame['arm'].iloc[0]}." if indices["arm"].nunique() > 1 else ""
+    shown = frame.drop(columns=["arm"]).assign(
+        output=lambda f: f["output"].map(label), parameter=lambda f: f["parameter"].map(parameter_label)
+    )
+    shown = shown.rename(
+        columns={
+            "mu_star": "mu*",
+            "mu_star_conf": "mu* CI ±",
+            "S1_conf": "S1 CI ±",
+            "ST_conf": "ST CI ±",
+            "warning": "check",
+        }
+    )
+    return Section(
+        "Sensitivity",
+        explain + " Replicates are averaged per point first." + arm,
+        figure_uri(sensitivity_figure(frame, method)),
+        html_table(
+            shown,
+            caption="Indices with the half-width of their 95% CI.",
+            left=[c for c in ("parameter", "check", "note") if c in shown],
+        ),
+        warnings=sensitivity_warnings(frame),
+    )
 
 
 def pairings_table(pairings: Any) -> str:
@@ -247,7 +407,35 @@ def pairings_table(pairings: Any) -> str:
         breakups_per_year=("breakups_per_year", "mean"),
         pursue_withdraw=("pursue_withdraw", "mean"),
     )
-    return _html_table(agg.reset_index(), {"couples": ".1f", "expected": ".1f"})
+    frame = agg.reset_index()
+    return html_table(
+        frame.rename(columns=labels(frame.columns)),
+        {label("couples"): ",.1f", label("expected"): ",.1f"},
+        caption="Means over tasks.",
+    )
+
+
+def _guarded(heading: str, build: Any, *args: Any) -> list[Section]:
+    """A figure's sections, or one note where the run lacks a column the figure reads (a run
+    written by another version of the model): the rest of the report still renders."""
+    try:
+        out = build(*args)
+    except KeyError as exc:
+        return [Section(heading, f"Not shown: this run's tables have no column {exc.args[0]!r}, which it needs.")]
+    if out is None:
+        return []
+    return list(out) if isinstance(out, list) else [out]
+
+
+def _pairings(table: Any) -> Section:
+    return Section(
+        "Who pairs with whom",
+        "Couples at the end by the partners' styles when they met, against the count expected at random "
+        "(repetition compulsion, C22), with satisfaction (C31), conflict, breakups and the pursue-withdraw "
+        "index (C15); means over tasks.",
+        None,
+        pairings_table(table),
+    )
 
 
 def render_run(run: Run, sensitivity: Any = None) -> str:
@@ -257,42 +445,33 @@ def render_run(run: Run, sensitivity: Any = None) -> str:
     names = run.table_names()
     summary = run.table("summary")
     sc = m["scenario"]
-    sections: list[Section] = list(styles_section(summary))
+    caregiving = caregiving_of(sc)
+    sections = _guarded("Infants and adult styles", styles_section, summary, caregiving)
     if "end_secure" in summary:
-        sections.append(("Arms", "Means over replicates (and sweep points).", None, arms_table(summary)))
+        sections += _guarded("Arms", lambda s: Section("Arms", "Outcomes by arm.", None, arms_table(s)), summary)
     if "trajectories" in names:
-        sections.append(trajectories_section(run.table("trajectories")))
+        sections += _guarded("Trajectories", trajectories_section, run.table("trajectories"))
     if "couples" in names:
-        sections += couples_sections(run.table("couples"))
+        points = (m.get("sweep") or {}).get("points", [])
+        sections += _guarded("A couple day by day", couples_sections, run.table("couples"), points)
     if "pairings" in names:
-        sections.append(
-            (
-                "Who pairs with whom",
-                "Couples at the end by the partners' styles when they met, against the count expected at random "
-                "(repetition compulsion, C22), with satisfaction (C31), conflict, breakups and the pursue-withdraw "
-                "index (C15); means over tasks.",
-                None,
-                pairings_table(run.table("pairings")),
-            )
-        )
-    therapy = therapy_section(summary)
-    if therapy is not None:
-        sections.append(therapy)
+        sections += _guarded("Who pairs with whom", _pairings, run.table("pairings"))
+    sections += _guarded("Therapy", therapy_section, summary)
+    warnings: list[str] = []
     if m["kind"] == "sweep" and sensitivity is not None:
-        section = sensitivity_section(sensitivity, m["sweep"]["spec"]["design"]["method"])
-        if section is not None:
-            sections.append(section)
+        found = _guarded("Sensitivity", sensitivity_section, sensitivity, m["sweep"]["spec"]["design"]["method"])
+        sections += found
+        if any(s.warnings for s in found):
+            warnings.append("Some sensitivity indices are not trustworthy: see the Sensitivity section.")
     pop = sc["population"]
     adult = sc.get("adult") or {}
-    caregiving = pop.get("parents") or pop.get("caregiving") or "low-risk"
     intro = (
-        f"{m['kind'].capitalize()} '{m['name']}': {pop['n']:,} people raised under "
-        f"{caregiving if isinstance(caregiving, str) else caregiving.get('name', 'a custom mix')} caregiving, "
+        f"{m['kind'].capitalize()} '{m['name']}': {pop['n']:,} people raised under {caregiving} caregiving, "
         f"{adult.get('years', 0):g} adult years, arms: {', '.join(a['name'] for a in sc['arms'])}; "
         f"{sc['replicates']} replicate(s), seed {m['seed_entropy']}; {status['done']} of {status['tasks']} tasks "
         f"finished; iwm {m['iwm_version']}. {sc.get('description', '')}"
     )
-    return render_html(f"iwm report: {m['name']}", intro, sections)
+    return render_html(f"iwm report: {m['name']}", intro, sections, warnings)
 
 
 def write_report(run_path: Path, out: Path | None = None) -> Path:

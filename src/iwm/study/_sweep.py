@@ -270,6 +270,9 @@ def sensitivity(summary: Any, sweep: Mapping[str, Any], seed: int = 0) -> Any:
     indices with 95% bootstrap intervals; Morris: ``mu_star`` (mean absolute elementary
     effect), ``sigma`` and ``mu_star_conf``; grid: the spread of the mean output across each
     parameter's values (``range``, max minus min of the level means), a main-effect screen.
+
+    Sobol and Morris rows get a ``warning`` column (empty when the index is trustworthy): see
+    :func:`index_warning`; :func:`sensitivity_warnings` turns them into sentences.
     """
     import pandas as pd
 
@@ -297,8 +300,71 @@ def sensitivity(summary: Any, sweep: Mapping[str, Any], seed: int = 0) -> Any:
                     for k in names
                 ]
                 continue
-            rows += _indices(method, spec, x, y, names, seed, arm, output)
+            rows += _flagged(_indices(method, spec, x, y, names, seed, arm, output))
     return pd.DataFrame(rows)
+
+
+SOBOL_MAX_CONF = 0.1
+"""Largest half-width of a Sobol index's 95% interval (``S1_conf``, ``ST_conf``) that is not
+flagged: an index known only to within +-0.1 of the [0, 1] scale cannot rank parameters."""
+MORRIS_MAX_RELATIVE_CONF = 0.5
+"""Largest ``mu_star_conf`` not flagged, as a share of the largest mu* of the same output."""
+
+
+def index_warning(row: Mapping[str, Any], largest_mu_star: float | None = None) -> str:
+    """Why an index should not be trusted ('' when it can): a Sobol index outside [0, 1] by
+    more than its 95% interval (impossible for a variance share: the sample is too small or
+    the output too noisy), or an interval wider than :data:`SOBOL_MAX_CONF`; a Morris mu*
+    whose interval is wider than :data:`MORRIS_MAX_RELATIVE_CONF` of the output's largest mu*."""
+    problems = []
+    for key in ("S1", "ST"):
+        value, conf = row.get(key), row.get(f"{key}_conf")
+        if value is None or conf is None or not np.isfinite(value) or not np.isfinite(conf):
+            continue
+        if value + conf < 0 or value - conf > 1:
+            problems.append(f"{key} outside [0, 1]")
+        if conf > SOBOL_MAX_CONF:
+            problems.append(f"{key} CI wide")
+    conf = row.get("mu_star_conf")
+    if conf is not None and largest_mu_star and conf > MORRIS_MAX_RELATIVE_CONF * largest_mu_star:
+        problems.append("mu* CI wide")
+    return "; ".join(problems)
+
+
+def _flagged(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not rows or not any(k in rows[0] for k in ("S1", "mu_star")):
+        return rows
+    largest = max((abs(r.get("mu_star", 0.0)) for r in rows), default=0.0)
+    return [{**r, "warning": index_warning(r, largest)} for r in rows]
+
+
+def sensitivity_warnings(indices: Any) -> list[str]:
+    """The flags of a :func:`sensitivity` table in words: how many indices are out of range or
+    too uncertain, which ones, and what to do (empty when nothing is flagged)."""
+    if indices is None or "warning" not in indices:
+        return []
+    from iwm.study._labels import label, parameter_label
+
+    flags = indices["warning"].fillna("").astype(str)
+    total = int(indices[[c for c in ("S1", "mu_star") if c in indices]].notna().any(axis=1).sum())
+    out = []
+    for needle, what in (
+        ("outside", "lie outside [0, 1] beyond their 95% CI (impossible for a share of variance)"),
+        ("CI wide", "have a 95% CI too wide to rank the parameters"),
+    ):
+        hit = indices[flags.str.contains(needle, regex=False)]
+        if hit.empty:
+            continue
+        names = [f"{parameter_label(r.parameter)} on {label(r.output)}" for r in hit.itertuples(index=False)]
+        more = f" and {len(names) - 4} more" if len(names) > 4 else ""
+        out.append(f"{len(hit)} of {total} indices {what}: {'; '.join(names[:4])}{more}.")
+    if out:
+        out.append(
+            f"Wide means a half-width over {SOBOL_MAX_CONF:g} for Sobol S1/ST, or over "
+            f"{MORRIS_MAX_RELATIVE_CONF:.0%} of the output's largest mu* for Morris. Raise design.samples "
+            "(and population.n or replicates for noisy outputs) before reading these indices."
+        )
+    return out
 
 
 def _indices(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from iwm.app._logic import couple, panel
+from iwm.app._charts import couple_panels
+from iwm.app._logic import couple
 from iwm.app._ui import header, show_error
 from iwm.measure._people import STYLES
 from iwm.model._adult import Mechanisms
@@ -50,13 +51,7 @@ if result is not None:
     st.dataframe(result["comparison"], hide_index=True)
     for label, frame in result["traces"].items():
         st.subheader(label)
-        c1, c2 = st.columns(2)
-        c1.markdown("Bids and withdrawal (C6, C10, C15)")
-        c1.line_chart(panel(frame, ["bid", "withdrawal"]), height=240)
-        c2.markdown("Response given and perceived (C7, C21)")
-        c2.line_chart(panel(frame, ["response", "perceived"]), height=240)
-        c3, c4 = st.columns(2)
-        c3.markdown("Distress (C9)")
-        c3.line_chart(panel(frame, ["distress"]), height=240)
-        c4.markdown("Beliefs: trust, expected availability, self-worth (C1, C2, C18)")
-        c4.line_chart(panel(frame, ["trust", "other_availability", "self_worth"]), height=240)
+        panels = couple_panels(frame)
+        for i in range(0, len(panels), 2):
+            for column, (_, chart) in zip(st.columns(2), panels[i : i + 2], strict=False):
+                column.altair_chart(chart.properties(height=240), width="stretch")

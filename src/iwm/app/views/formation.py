@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from iwm.app._charts import grouped_bars, scatter
 from iwm.app._logic import custom_mix, formation
 from iwm.app._ui import header, progress, show_error
 from iwm.model._caregiving import MIXES
@@ -40,10 +41,29 @@ result = st.session_state.get("formation_result")
 if result is not None:
     st.subheader(f"{result['n']:,} children")
     left, right = st.columns(2)
-    left.markdown("**Infants at 12 months** (Strange Situation classes, C5) beside T1")
-    left.bar_chart(result["infant"].set_index("class"), stack=False)
-    right.markdown("**Adults at 18** (AAI classes) beside the published adult distribution, T3")
-    right.bar_chart(result["adult"].set_index("class"), stack=False)
+    if not result.get("targets_apply", True):
+        st.caption(
+            "The published distributions T1 and T3 describe low-risk samples, so they are shown only for the "
+            "low-risk mix; in high-risk samples D is two to three times as frequent (T2)."
+        )
+    left.markdown("**Infants at 12 months** (Strange Situation classes, C5), with T1 where it applies")
+    left.altair_chart(
+        grouped_bars(result["infant"], "class", "Infant classes", "Strange Situation class", "share of infants"),
+        width="stretch",
+    )
+    right.markdown("**Adults at 18** (AAI classes), with the published adult distribution T3 where it applies")
+    right.altair_chart(
+        grouped_bars(result["adult"], "class", "Adult classes at 18", "AAI class", "share of adults"), width="stretch"
+    )
     st.markdown("**Anxiety x avoidance** (C1 self model, C2 other model; ECR metric, scale midpoint 4)")
-    st.scatter_chart(result["space"], x="avoidance", y="anxiety", color="style", height=420)
-    st.dataframe(result["styles"].to_frame().T, hide_index=True)
+    st.altair_chart(
+        scatter(result["space"], "Adults at 18 (a sample of up to 3,000)", color="style").properties(height=420),
+        width="stretch",
+    )
+    shares = result["styles"]
+    st.markdown("**Adult styles at 18** (ECR quadrants, cut at the scale midpoint 4)")
+    st.dataframe(
+        shares.to_frame("share").T,
+        hide_index=True,
+        column_config={k: st.column_config.NumberColumn(k, format="percent") for k in shares.index},
+    )

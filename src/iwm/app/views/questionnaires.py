@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from iwm.app._logic import MAX_UPLOAD_BYTES, respondent_forward, score_upload, scored_csv
+from iwm.app._charts import ECR, ECR_RANGE, MODEL_UNITS, lines, scatter
+from iwm.app._logic import (
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_MB,
+    MAX_UPLOAD_ROWS,
+    respondent_forward,
+    sample_tables,
+    score_upload,
+    scored_csv,
+)
 from iwm.app._ui import header, show_error
 from iwm.measure._people import STYLES
 
@@ -16,8 +25,13 @@ header(
     "and is never written to disk; scores describe research samples, not diagnoses.",
 )
 
-upload = st.file_uploader("Responses (CSV, TSV, Excel or Parquet)", type=["csv", "tsv", "xlsx", "parquet"])
-st.caption(f"Files up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB are scored; a larger one is refused with a message.")
+upload = st.file_uploader(
+    "Responses (CSV, TSV, Excel or Parquet)", type=["csv", "tsv", "xlsx", "parquet"], max_upload_size=MAX_UPLOAD_MB
+)
+st.caption(
+    f"One file of up to {MAX_UPLOAD_MB} MB ({MAX_UPLOAD_BYTES:,} bytes) and {MAX_UPLOAD_ROWS:,} respondents; it is "
+    "held in memory only."
+)
 cols = st.columns(3)
 instrument = cols[0].selectbox("Instrument", ["ecr-r", "ecr-s", "rq"])
 id_column = cols[1].text_input("Respondent id column", "id")
@@ -35,10 +49,27 @@ result = st.session_state.get("scored")
 if upload is not None and result is not None:
     stats = result["stats"]
     st.subheader(f"{stats['n']} respondents, {stats['instrument']}")
-    st.json(
-        {"scores": stats["scores"], "reliability": stats["reliability"], "warnings": stats.get("warnings", [])},
-        expanded=False,
+    tables = sample_tables(stats)
+    left, right = st.columns([3, 2])
+    left.markdown("**Subscale scores and reliability**")
+    left.dataframe(
+        tables["subscales"],
+        hide_index=True,
+        column_config={
+            "mean": st.column_config.NumberColumn(format="%.2f"),
+            "SD": st.column_config.NumberColumn(format="%.2f"),
+            "alpha": st.column_config.NumberColumn("alpha (Cronbach)", format="%.2f"),
+            "omega": st.column_config.NumberColumn("omega (McDonald)", format="%.2f"),
+        },
     )
+    right.markdown("**Research categories** (never diagnoses)")
+    right.dataframe(
+        tables["categories"], hide_index=True, column_config={"share": st.column_config.NumberColumn(format="percent")}
+    )
+    for note in tables["notes"]:
+        st.caption(note)
+    for warning in tables["warnings"]:
+        st.warning(warning)
     if result["problems"] is not None:
         st.warning(f"{len(result['problems'])} invalid cells were scored as missing:")
         st.dataframe(result["problems"], hide_index=True, height=160)
@@ -52,7 +83,10 @@ if upload is not None and result is not None:
     dims = result["dimensions"]
     if dims is not None:
         st.markdown("**The sample in anxiety x avoidance space** (scale midpoint 4)")
-        st.scatter_chart(dims.dropna(), x="avoidance", y="anxiety", height=360)
+        st.altair_chart(
+            scatter(dims.dropna(), f"{stats['n']} respondents ({stats['instrument']})").properties(height=360),
+            width="stretch",
+        )
         complete = dims.dropna()
         if len(complete):
             st.markdown("**Place a respondent into the model and simulate forward**")
@@ -68,8 +102,36 @@ if upload is not None and result is not None:
                         float(row["anxiety"]), float(row["avoidance"]), partner, days=int(days), seed=1
                     )
                     st.markdown(f"Respondent {chosen} (a) with a typical {partner} partner (b)")
-                    st.line_chart(frame.set_index("day")[["bid_a", "perceived_a", "distress_a", "trust_a"]], height=260)
-                    st.line_chart(frame.set_index("day")[["anxiety_a", "avoidance_a"]], height=200)
+                    st.altair_chart(
+                        lines(
+                            frame,
+                            "day",
+                            {
+                                "bid_a": "bid",
+                                "perceived_a": "perceived response",
+                                "distress_a": "distress",
+                                "trust_a": "trust",
+                            },
+                            title=f"Respondent {chosen} day by day",
+                            x_title="day of the relationship",
+                            y_title=f"respondent ({MODEL_UNITS})",
+                            legend="measure",
+                        ).properties(height=260),
+                        width="stretch",
+                    )
+                    st.altair_chart(
+                        lines(
+                            frame,
+                            "day",
+                            {"anxiety_a": "anxiety", "avoidance_a": "avoidance"},
+                            title=f"Respondent {chosen}: working model",
+                            x_title="day of the relationship",
+                            y_title=f"score ({ECR})",
+                            domain=ECR_RANGE,
+                            legend="dimension",
+                        ).properties(height=200),
+                        width="stretch",
+                    )
                 except Exception as exc:
                     show_error(exc)
     else:

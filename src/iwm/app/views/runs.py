@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from iwm.app._logic import RUN_COLUMNS, list_runs
 from iwm.app._ui import header, show_error
@@ -35,7 +34,7 @@ else:
         report = run.path / "report.html"
         if report.exists():
             with st.expander("Report", expanded=True):
-                components.html(report.read_text(encoding="utf-8"), height=900, scrolling=True)
+                st.iframe(report, height=900)  # a local HTML file: embedded as it is, scrolling inside
         elif st.button("Write the report"):
             from iwm.study._run_report import write_report
 

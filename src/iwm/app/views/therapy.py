@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from iwm.app._logic import dose_response, therapy_course
+from iwm.app._charts import ECR, SHARE, lines
+from iwm.app._logic import DOSE_LABELS, dose_response, therapy_course
 from iwm.app._ui import header, progress, show_error
 from iwm.model._therapy import Components
 
@@ -50,18 +51,76 @@ if submitted:
 
 result = st.session_state.get("therapy_result")
 if result is not None:
-    doses = result["doses"].set_index("weeks")
+    doses = result["doses"]
     left, right = st.columns(2)
     left.markdown("**Dose-response**: treated minus waitlist at the end of therapy (d, in SDs of the whole sample)")
-    left.line_chart(doses[["anxiety_d", "avoidance_d"]], height=280)
+    left.altair_chart(
+        lines(
+            doses,
+            "weeks",
+            {"anxiety_d": "anxiety", "avoidance_d": "avoidance"},
+            title="Effect of therapy at its end",
+            x_title="weeks of therapy",
+            y_title="d, treated - waitlist (SD of the whole sample)",
+            legend="dimension",
+        ).properties(height=280),
+        width="stretch",
+    )
     right.markdown("**Earned security** at the end of therapy and a year later")
-    right.line_chart(doses[["earned_secure", "earned_secure_follow_up"]], height=280)
-    st.dataframe(doses.reset_index(), hide_index=True)
+    right.altair_chart(
+        lines(
+            doses,
+            "weeks",
+            {"earned_secure": "end of therapy", "earned_secure_follow_up": "a year later"},
+            title="Clients secure",
+            x_title="weeks of therapy",
+            y_title="share of clients secure",
+            domain=SHARE,
+            percent=True,
+            legend="when",
+        ).properties(height=280),
+        width="stretch",
+    )
+    shares = {"earned_secure", "earned_secure_follow_up", "relapse"}
+    st.dataframe(
+        doses.rename(columns=DOSE_LABELS),
+        hide_index=True,
+        column_config={
+            DOSE_LABELS.get(c, c): st.column_config.NumberColumn(format="percent" if c in shares else "%.2f")
+            for c in doses.columns
+            if c != "weeks"
+        },
+    )
     st.markdown(f"**Clients over time**: {result['weeks']} weeks of therapy, then a year of follow-up")
     course = result["course"]
     c1, c2 = st.columns(2)
-    c1.line_chart(course[["anxiety", "avoidance"]], height=260)
-    c2.line_chart(course[["secure"]], height=260)
+    c1.altair_chart(
+        lines(
+            course,
+            "week",
+            ["anxiety", "avoidance"],
+            title="Clients' mean scores",
+            x_title="week since therapy began",
+            y_title=f"mean score ({ECR})",
+            zero=False,
+            legend="dimension",
+        ).properties(height=260),
+        width="stretch",
+    )
+    c2.altair_chart(
+        lines(
+            course,
+            "week",
+            {"secure": "secure"},
+            title="Clients secure",
+            x_title="week since therapy began",
+            y_title="share of clients secure",
+            domain=SHARE,
+            percent=True,
+            legend="share",
+        ).properties(height=260),
+        width="stretch",
+    )
     after = course[course["phase"] == "follow-up"]
     if len(after) > 1:
         st.metric(
