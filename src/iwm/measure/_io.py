@@ -18,11 +18,11 @@ from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
-import yaml
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from iwm._errors import InputError, ParameterError
 from iwm._files import atomic_write
+from iwm._yaml import read_yaml
 from iwm.measure._scoring import ResponseTable
 
 #: Default limits on an input file; a larger file is refused with a message naming the option.
@@ -300,18 +300,7 @@ def read_mapping(path: str | os.PathLike[str]) -> dict[str | int, str]:
     For example ``ecr_r_01: Q7`` or ``1: Q7``; every item of the instrument must be named.
     """
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(name, "not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        loaded = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}, line {mark.line + 1}" if mark is not None else name
-        raise InputError(where, f"not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    loaded = read_yaml(path)  # limits on size, aliases and depth; a FIFO or device is refused
     if not isinstance(loaded, dict) or not loaded:
         raise InputError(name, "must be a YAML mapping of item (e.g. ecr_r_01 or 1) to the file's column name")
     mapping: dict[str | int, str] = {}

@@ -27,9 +27,9 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pydantic
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from iwm import _yaml
 from iwm._errors import InputError
 from iwm.measure._people import STYLES
 from iwm.measure._readout import AdultReadout, InfantReadout
@@ -360,40 +360,9 @@ def scenario_from_mapping(data: Any, where: str = "scenario", base_dir: Path | N
 
 
 def read_yaml(path: str | Path) -> Any:
-    """Parse a YAML file safely; errors name the file, and a key given twice is an error."""
-
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(p), "file not found") from None
-    except IsADirectoryError:
-        raise InputError(str(p), "is a folder, not a YAML file") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise InputError(str(p), f"cannot be read as UTF-8 text ({exc.__class__.__name__})") from None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
-    except yaml.YAMLError as exc:
-        raise InputError(str(p), f"not valid YAML: {' '.join(str(exc).split())}") from None
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice in one mapping (YAML would keep the
-    last silently, so a study with a typo would run with a value the user did not mean)."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"key {key!r} appears twice (lines {seen[key] + 1} and {key_node.start_mark.line + 1})",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)
+    """Parse a YAML file safely, with limits on size, aliases and depth (:mod:`iwm._yaml`);
+    errors name the file, and a key given twice is an error."""
+    return _yaml.read_yaml(path)
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:

@@ -1,0 +1,107 @@
+"""Hardening (issue 17): hostile or broken input gets a one-line error naming the file and the
+limit, never a traceback or a hang; outputs never carry live spreadsheet formulas; a run
+folder has one driver at a time and survives a kill or a full disk."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+import yaml
+
+import iwm
+from iwm import _yaml
+from iwm._errors import InputError
+from iwm.study._mixes import read_mix_file
+from iwm.study._scenario import load_scenario
+
+# ---------------------------------------------------------------- YAML
+
+
+def billion_laughs(levels: int = 9) -> str:
+    text = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    previous = "a"
+    for name in "bcdefghijk"[: levels - 1]:
+        text += f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+        previous = name
+    return text
+
+
+def test_an_alias_bomb_is_refused_quickly_naming_the_file(tmp_path):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(billion_laughs())
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=r"bomb\.yaml: refused: its aliases expand to more than 200,000 values"):
+        load_scenario(path)
+    assert time.perf_counter() - start < 0.5  # 9**9 values if expanded: a hang before the limit
+
+
+def test_too_many_aliases_and_self_reference_are_refused():
+    many = "a: &a 1\nb: [" + ", ".join(["*a"] * (_yaml.MAX_ALIASES + 1)) + "]\n"
+    with pytest.raises(InputError, match=r"m\.yaml: refused: more than 1,000 aliases"):
+        _yaml.load_yaml(many, "m.yaml")
+    for text in ("a: &a [*a]\n", "a: &a {b: *a}\n", "a: &a {<<: *a}\n"):
+        with pytest.raises(InputError, match="refers to the value that contains it"):
+            _yaml.load_yaml(text, "m.yaml")
+
+
+def test_deep_nesting_is_refused_without_a_recursion_error(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("population: " + "[" * 200_000)
+    with pytest.raises(InputError, match=r"deep\.yaml: refused: nested deeper than 64 levels"):
+        load_scenario(path)
+    ok = "x: " + "[" * 60 + "]" * 60
+    assert _yaml.load_yaml(ok, "ok.yaml")["x"] is not None
+    # aliases can nest deeper than the text does: a chain of 30 levels, 30 times over
+    chain = "a0: &a0 " + "[" * 30 + "1" + "]" * 30 + "\n"
+    chain += "".join(f"a{i}: &a{i} " + "[" * 30 + f"*a{i - 1}" + "]" * 30 + "\n" for i in range(1, 30))
+    with pytest.raises(InputError, match="expand to nesting deeper than 64 levels"):
+        _yaml.load_yaml(chain, "chain.yaml")
+
+
+def test_a_large_yaml_file_is_refused_before_it_is_parsed(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text("# " + "x" * _yaml.MAX_BYTES + "\n")
+    with pytest.raises(InputError, match=r"big\.yaml: larger than 1,048,576 bytes, the limit for a YAML file"):
+        load_scenario(path)
+
+
+def test_every_yaml_input_uses_the_limits(tmp_path):
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(billion_laughs())
+    with pytest.raises(InputError, match=r"bomb\.yaml: refused"):
+        read_mix_file(bomb)
+    with pytest.raises(InputError, match=r"bomb\.yaml: refused"):
+        iwm.measure.read_mapping(bomb)
+    (tmp_path / "sweep.yaml").write_text(billion_laughs())
+    with pytest.raises(InputError, match=r"sweep\.yaml: refused"):
+        iwm.study._sweep.load_sweep(tmp_path / "sweep.yaml")
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"population": {"caregiving": "bomb.yaml"}}))
+    with pytest.raises(InputError, match=r"population\.caregiving: .*bomb\.yaml: refused"):
+        load_scenario(tmp_path / "s.yaml")
+    (tmp_path / "dup.yaml").write_text("components: []\ncomponents: []\n")
+    with pytest.raises(InputError, match="appears twice"):
+        read_mix_file(tmp_path / "dup.yaml")
+
+
+def test_a_yaml_file_that_is_a_fifo_or_a_device_is_refused_not_read(tmp_path):
+    fifo = tmp_path / "mix.yaml"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
+    with pytest.raises(InputError, match=r"mix\.yaml: is a FIFO \(named pipe\), not a regular YAML file"):
+        read_mix_file(fifo)
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"population": {"caregiving": "mix.yaml"}}))
+    with pytest.raises(InputError, match=r"population\.caregiving: .*FIFO"):
+        load_scenario(tmp_path / "s.yaml")
+    with pytest.raises(InputError, match="is a device or special file"):
+        read_mix_file("/dev/zero")
+    toml = tmp_path / "mix.toml"
+    os.mkfifo(toml)
+    with pytest.raises(InputError, match="FIFO"):
+        read_mix_file(toml)
+    with pytest.raises(InputError, match="is a folder"):
+        read_mix_file(tmp_path)
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(InputError, match=r"deep\.toml"):
+        read_mix_file(deep)
