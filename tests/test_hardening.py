@@ -105,3 +105,85 @@ def test_a_yaml_file_that_is_a_fifo_or_a_device_is_refused_not_read(tmp_path):
     deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
     with pytest.raises(InputError, match=r"deep\.toml"):
         read_mix_file(deep)
+
+
+# ---------------------------------------------------------------- spreadsheets
+
+
+def small_workbook() -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "q1"])
+    sheet.append([1, 3])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def edited_sheet(data: bytes, edit) -> bytes:
+    """The workbook with its first sheet's XML passed through ``edit`` (a hostile file by hand)."""
+    import io
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = edit(body.decode()).encode()
+            target.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def test_a_small_xlsx_declaring_millions_of_rows_is_refused_before_loading(tmp_path):
+    import re
+
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(edited_sheet(small_workbook(), lambda t: re.sub(r'ref="A1:B2"', 'ref="A1:B50000000"', t)))
+    assert path.stat().st_size < 10_000
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=r"big\.xlsx: the sheet declares 50,000,000 rows x 2 columns, over the limit"):
+        iwm.measure.read_responses(path)
+    assert time.perf_counter() - start < 2  # it was minutes: openpyxl pads the sheet to its declared size
+    wide = edited_sheet(small_workbook(), lambda t: re.sub(r'ref="A1:B2"', 'ref="A1:XFD2"', t))
+    with pytest.raises(InputError, match="16,384 columns, over the limit of 2,048 columns"):
+        iwm.measure.read_responses_bytes(wide, "wide.xlsx")
+
+
+def test_rows_and_columns_beyond_the_limits_are_refused_even_when_the_dimension_lies():
+    far = edited_sheet(
+        small_workbook(),
+        lambda t: t.replace("</sheetData>", '<row r="50000000"><c r="A50000000"><v>1</v></c></row></sheetData>'),
+    )
+    with pytest.raises(InputError, match=r"far\.xlsx, row 1,011: the sheet has rows beyond row 1,010, the limit"):
+        iwm.measure.read_responses_bytes(far, "far.xlsx", max_rows=10)
+    wide = edited_sheet(
+        small_workbook(), lambda t: t.replace("</sheetData>", '<row r="3"><c r="XFD3"><v>1</v></c></row></sheetData>')
+    )
+    with pytest.raises(InputError, match=r"wide\.xlsx, row 3: 16,384 columns, over the limit"):
+        iwm.measure.read_responses_bytes(wide, "wide.xlsx")
+    # a dimension smaller than the data no longer hides rows
+    row3 = '<row r="3"><c r="A3"><v>2</v></c><c r="B3"><v>5</v></c></row>'
+    more = edited_sheet(small_workbook(), lambda t: t.replace("</sheetData>", row3 + "</sheetData>"))
+    assert iwm.measure.read_responses_bytes(more, "more.xlsx").data["q1"].tolist() == [3, 5]
+
+
+def test_an_xlsx_that_expands_too_far_is_refused_before_decompressing(tmp_path):
+    import io
+    import zipfile
+
+    data = small_workbook()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        target.writestr("xl/padding.xml", b" " * 30_000_000)  # 30 MB of XML in about 30 kB
+    assert len(out.getvalue()) < 100_000
+    with pytest.raises(InputError, match=r"bomb\.xlsx: the workbook expands to .* bytes of XML .*over the limit"):
+        iwm.measure.read_responses_bytes(out.getvalue(), "bomb.xlsx", max_bytes=1_000_000)
+    with pytest.raises(InputError, match="not a readable xlsx workbook"):
+        iwm.measure.read_responses_bytes(b"PK\x03\x04 not a zip", "broken.xlsx")

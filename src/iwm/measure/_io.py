@@ -14,7 +14,7 @@ import math
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,17 @@ from iwm.measure._scoring import ResponseTable
 #: Default limits on an input file; a larger file is refused with a message naming the option.
 DEFAULT_MAX_ROWS = 1_000_000
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+
+#: Limits on an Excel workbook, checked before its sheet is loaded (a few kilobytes of xlsx can
+#: declare millions of rows or expand to gigabytes of XML).
+XLSX_MAX_COLUMNS = 2_048
+XLSX_MAX_CELLS = 50_000_000
+XLSX_SPARE_ROWS = 1_000
+"""Rows a sheet may hold beyond ``max_rows`` respondents: a header, titles, blank rows."""
+XLSX_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
+XLSX_MAX_RATIO = 20
+"""The workbook's XML may be at most this many times ``max_bytes`` (and XLSX_MAX_UNCOMPRESSED)."""
+XLSX_MAX_MEMBERS = 10_000
 
 TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 SUFFIXES = (*TEXT_SUFFIXES, ".xlsx", ".parquet")
@@ -90,7 +101,7 @@ def read_responses(
             raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
         return _read_text(raw, name, TEXT_SUFFIXES[suffix], encoding, max_rows)
     if suffix == ".xlsx":
-        return _read_xlsx(p, name, max_rows)
+        return _read_xlsx(p, name, max_rows, max_bytes)
     return _read_parquet(p, name, max_rows)
 
 
@@ -114,7 +125,7 @@ def read_responses_bytes(
     if suffix in TEXT_SUFFIXES:
         return _read_text(data, name, TEXT_SUFFIXES[suffix], encoding, max_rows)
     if suffix == ".xlsx":
-        return _read_xlsx(io.BytesIO(data), name, max_rows)
+        return _read_xlsx(io.BytesIO(data), name, max_rows, max_bytes)
     return _read_parquet(io.BytesIO(data), name, max_rows)
 
 
@@ -215,13 +226,55 @@ def _check_header(header: Sequence[object], name: str, row: int | None) -> None:
         seen[key] = i
 
 
-def _read_xlsx(path: Path | io.BytesIO, name: str, max_rows: int) -> ResponseTable:
+def _check_xlsx_archive(source: Path | io.BytesIO, name: str, max_bytes: int) -> None:
+    """Refuse a workbook whose archive would expand too far, before anything is decompressed."""
+    import zipfile
+
+    limit = min(XLSX_MAX_UNCOMPRESSED, XLSX_MAX_RATIO * max_bytes)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(name, f"not a readable xlsx workbook ({type(exc).__name__})") from None
+    finally:
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise InputError(name, f"the workbook holds {len(members):,} parts, over the limit of {XLSX_MAX_MEMBERS:,}")
+    total = sum(m.file_size for m in members)
+    if total > limit:
+        biggest = max(members, key=lambda m: m.file_size)
+        raise InputError(
+            name,
+            f"the workbook expands to {total:,} bytes of XML ({biggest.filename}: {biggest.file_size:,}), over the "
+            f"limit of {limit:,} bytes (raise it with --max-bytes)",
+        )
+
+
+def _check_xlsx_dimension(sheet: Any, name: str, row_limit: int) -> None:
+    """Refuse a sheet whose declared dimension (``<dimension ref="A1:Z50000000">``) is too large."""
+    rows, columns = sheet.max_row, sheet.max_column
+    declared = f"the sheet declares {rows or 0:,} rows x {columns or 0:,} columns"
+    if columns is not None and columns > XLSX_MAX_COLUMNS:
+        raise InputError(name, f"{declared}, over the limit of {XLSX_MAX_COLUMNS:,} columns")
+    if rows is not None and rows > row_limit:
+        raise InputError(name, f"{declared}, over the limit of {row_limit:,} rows (raise it with --max-rows)")
+    if rows is not None and columns is not None and rows * columns > XLSX_MAX_CELLS:
+        raise InputError(name, f"{declared}: {rows * columns:,} cells, over the limit of {XLSX_MAX_CELLS:,}")
+
+
+def _read_xlsx(path: Path | io.BytesIO, name: str, max_rows: int, max_bytes: int = DEFAULT_MAX_BYTES) -> ResponseTable:
+    """The first sheet, read in read-only mode after the workbook's size and the sheet's declared
+    dimension are checked; rows, columns and cells are checked again while the rows stream in
+    (a declared dimension can lie)."""
     import openpyxl
 
     header: list[str] | None = None
     records: list[list[object]] = []
     rows: list[int] = []
     header_row = 1
+    row_limit = max_rows + XLSX_SPARE_ROWS
+    _check_xlsx_archive(path, name, max_bytes)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a damaged workbook raises many kinds (zip, XML, key errors)
@@ -230,7 +283,24 @@ def _read_xlsx(path: Path | io.BytesIO, name: str, max_rows: int) -> ResponseTab
         if not workbook.worksheets:
             raise InputError(name, "the workbook has no sheet")
         sheet = workbook.worksheets[0]
+        _check_xlsx_dimension(sheet, name, row_limit)
+        # Stream the rows the sheet holds: a declared dimension would pad every row and the sheet
+        # to its size, or cut rows beyond it.
+        sheet.reset_dimensions()
+        cells_seen = 0
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > row_limit:
+                raise InputError(
+                    f"{name}, row {number:,}",
+                    f"the sheet has rows beyond row {row_limit:,}, the limit (raise it with --max-rows)",
+                )
+            if len(values) > XLSX_MAX_COLUMNS:
+                raise InputError(
+                    f"{name}, row {number}", f"{len(values):,} columns, over the limit of {XLSX_MAX_COLUMNS:,}"
+                )
+            cells_seen += len(values)
+            if cells_seen > XLSX_MAX_CELLS:
+                raise InputError(f"{name}, row {number}", f"more than {XLSX_MAX_CELLS:,} cells, the limit")
             cells = list(values)
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
                 continue
