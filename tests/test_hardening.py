@@ -187,3 +187,62 @@ def test_an_xlsx_that_expands_too_far_is_refused_before_decompressing(tmp_path):
         iwm.measure.read_responses_bytes(out.getvalue(), "bomb.xlsx", max_bytes=1_000_000)
     with pytest.raises(InputError, match="not a readable xlsx workbook"):
         iwm.measure.read_responses_bytes(b"PK\x03\x04 not a zip", "broken.xlsx")
+
+
+# ---------------------------------------------------------------- formulas in outputs
+
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "-3", "1e5", "plain", None]
+
+
+def hostile_table():
+    import pandas as pd
+
+    return pd.DataFrame({"id": range(len(HOSTILE)), "note": HOSTILE, "=cmd": [-1.5] * len(HOSTILE)})
+
+
+def test_csv_and_xlsx_outputs_carry_no_live_formula_and_numbers_stay_numbers(tmp_path):
+    import csv
+
+    import openpyxl
+
+    iwm.measure.write_table(hostile_table(), tmp_path / "out.csv")
+    with open(tmp_path / "out.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["id", "note", "'=cmd"]
+    expected = ['\'=HYPERLINK("http://x","y")', "'+1+1", "'-2+3", "'@SUM(A1)", "'\t=1", "'\r=1", "-3", "1e5"]
+    assert [r[1] for r in rows[1:]] == [*expected, "plain", ""]
+    assert {r[2] for r in rows[1:]} == {"-1.5"}  # a negative number is a number, not a formula
+    assert iwm.measure.read_responses(tmp_path / "out.csv").data["note"].tolist()[5] == "'\r=1"  # CR kept in its cell
+
+    iwm.measure.write_table(hostile_table(), tmp_path / "out.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert [c.value for c in sheet["B"][1:9]] == [e.replace("\r", "\n") for e in expected]  # XML reads CR as LF
+    assert sheet["C2"].value == -1.5 and sheet["C1"].value == "'=cmd"
+
+    iwm.measure.write_table(hostile_table(), tmp_path / "out.parquet")  # data for analysis: kept exactly
+    assert iwm.measure.read_responses(tmp_path / "out.parquet").data["note"].tolist()[:2] == HOSTILE[:2]
+
+
+def test_scored_outputs_downloads_and_printed_csv_are_neutralised(tmp_path):
+    from typer.testing import CliRunner
+
+    from iwm.app._logic import scored_csv
+    from iwm.cli import app
+
+    assert (
+        scored_csv(hostile_table().head(3))
+        == b'id,note,\'=cmd\n0,"\'=HYPERLINK(""http://x"",""y"")",-1.5\n1,\'+1+1,-1.5\n2,\'-2+3,-1.5\n'
+    )
+    answers = ",".join(["4"] * 12)
+    (tmp_path / "r.csv").write_text(
+        "id,site," + ",".join(f"ecr_s_{i:02d}" for i in range(1, 13)) + f"\np1,=1+2,{answers}\n"
+    )
+    out = CliRunner().invoke(app, ["score", "ecr-s", str(tmp_path / "r.csv"), "-o", str(tmp_path / "s.csv")])
+    assert out.exit_code == 0, out.output
+    assert "p1,'=1+2," in (tmp_path / "s.csv").read_text()
+    run = iwm.run_scenario({"population": {"n": 200}, "adult": {"years": 0.05}}, tmp_path / "run", workers=1)
+    printed = CliRunner().invoke(app, ["query", str(run.path), "SELECT '=2+3' AS \"@x\", -1 AS n", "--format", "csv"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout == "'@x,n\n'=2+3,-1\n"

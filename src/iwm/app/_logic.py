@@ -6,7 +6,6 @@ tested on its own (``tests/test_app_logic.py``) and the pages stay thin.
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -269,10 +268,11 @@ def score_upload(data: bytes, name: str, instrument: str, id_column: str, lenien
 
 
 def scored_csv(table: pd.DataFrame) -> bytes:
-    """The scored table as CSV bytes for a download (built in memory)."""
-    buffer = io.StringIO()
-    table.to_csv(buffer, index=False)
-    return buffer.getvalue().encode("utf-8")
+    """The scored table as CSV bytes for a download (built in memory), with no cell that a
+    spreadsheet would run as a formula."""
+    from iwm.measure._io import csv_text
+
+    return csv_text(table).encode("utf-8")
 
 
 def respondent_forward(

@@ -163,7 +163,10 @@ def _write_trace(frame: Any, path: Path, inputs: dict[str, Any]) -> None:
     from iwm._files import atomic_write
 
     if path.suffix.lower() == ".csv":
-        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+        from iwm.measure._io import csv_text
+
+        text = csv_text(frame).encode("utf-8")
+        atomic_write(path, lambda tmp: tmp.write(text))
         return
     import pyarrow as pa
     import pyarrow.parquet as pq

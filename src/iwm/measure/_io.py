@@ -12,6 +12,7 @@ import csv
 import io
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -402,6 +403,72 @@ def _parquet_ready(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_FORMULA_FIRST = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _quoted(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_FIRST) and _PLAIN_NUMBER.fullmatch(value) is None:
+        return "'" + value
+    return value
+
+
+def _quote_column(series: pd.Series) -> pd.Series:
+    dtype = series.dtype
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return series  # numbers stay numbers
+    try:
+        first = series.astype(object).str[:1]  # fast screen; non-text cells give NaN
+    except AttributeError:
+        return series  # no text in this column
+    hits = np.flatnonzero(first.isin(_FORMULA_FIRST).to_numpy(dtype=bool))
+    if not len(hits):
+        return series
+    values = series.to_numpy(dtype=object, copy=True)
+    for i in hits:
+        values[i] = _quoted(values[i])
+    return pd.Series(values, index=series.index, name=series.name, dtype=object)
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` in which no text cell can become a live spreadsheet formula.
+
+    A text cell (or column name) beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a single quote in front, as OWASP recommends against CSV injection ("CSV
+    Injection", OWASP Foundation); numbers, and text that is a plain number such as ``-3``,
+    are kept as they are. Used for every CSV, TSV and xlsx iwm writes.
+    """
+    out = table.copy()
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        quoted = _quote_column(column)
+        if quoted is not column:
+            out.isetitem(i, quoted)
+    out.columns = pd.Index([_quoted(c) for c in out.columns], dtype=object)
+    return out
+
+
+def csv_text(table: pd.DataFrame, sep: str = ",") -> str:
+    """``table`` as CSV (or TSV) text for a spreadsheet: formulas neutralised
+    (:func:`neutralise_formulas`), and every field quoted when a cell holds a carriage return,
+    which the minimal quoting of Python's csv module would leave bare (splitting the row)."""
+    safe = neutralise_formulas(table)
+    has_cr = any(_text_holds(safe.iloc[:, i], "\r") for i in range(safe.shape[1])) or any(
+        isinstance(c, str) and "\r" in c for c in safe.columns
+    )
+    quoting = csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL
+    return safe.to_csv(index=False, sep=sep, lineterminator="\n", quoting=quoting)
+
+
+def _text_holds(series: pd.Series, text: str) -> bool:
+    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return False
+    try:
+        return bool(series.astype(object).str.contains(text, regex=False).fillna(False).astype(bool).any())
+    except AttributeError:
+        return False
+
+
 def write_table(
     table: pd.DataFrame,
     path: str | os.PathLike[str],
@@ -412,7 +479,8 @@ def write_table(
 
     The table goes to a temporary file in the destination's directory, which is then renamed
     over ``path`` (``os.replace``), so a reader never sees half a file. Refuses to write over
-    any of ``inputs``.
+    any of ``inputs``. In CSV, TSV and xlsx a text cell that a spreadsheet would run as a
+    formula is quoted (:func:`neutralise_formulas`); Parquet keeps every value as it is.
     """
     target = Path(path)
     suffix = _kind(target)
@@ -426,11 +494,11 @@ def write_table(
         raise InputError(str(path), "is a directory")
 
     def write(handle: BinaryIO) -> None:
+        # a spreadsheet opens CSV, TSV and xlsx: no cell may run there as a formula
         if suffix in TEXT_SUFFIXES:
-            text = table.to_csv(index=False, sep=TEXT_SUFFIXES[suffix], lineterminator="\n")
-            handle.write(text.encode("utf-8"))
+            handle.write(csv_text(table, TEXT_SUFFIXES[suffix]).encode("utf-8"))
         elif suffix == ".xlsx":
-            table.to_excel(handle, index=False, engine="openpyxl")
+            neutralise_formulas(table).to_excel(handle, index=False, engine="openpyxl")
         else:
             _parquet_ready(table).to_parquet(handle, index=False, engine="pyarrow")
 
