@@ -246,3 +246,69 @@ def test_scored_outputs_downloads_and_printed_csv_are_neutralised(tmp_path):
     printed = CliRunner().invoke(app, ["query", str(run.path), "SELECT '=2+3' AS \"@x\", -1 AS n", "--format", "csv"])
     assert printed.exit_code == 0, printed.output
     assert printed.stdout == "'@x,n\n'=2+3,-1\n"
+
+
+# ---------------------------------------------------------------- sweeps
+
+
+def test_a_huge_grid_is_refused_before_anything_is_allocated():
+    from iwm.study._sweep import sweep_from_mapping
+
+    values = {"values": list(range(1, 101))}
+    grid = {
+        "scenario": {"population": {"n": 100}},
+        "parameters": {"population.n": values, "seed": values, "replicates": values, "adult.params.protest": values},
+    }
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=r"sweep: design: a grid of 100 x 100 x 100 x 100 = 100,000,000 points"):
+        sweep_from_mapping(grid)
+    assert time.perf_counter() - start < 1
+    sobol = {
+        "scenario": {"population": {"n": 100}},
+        "design": {"method": "sobol", "samples": 65536},
+        "parameters": {"adult.params.protest": {"low": 0, "high": 1}},
+    }
+    with pytest.raises(InputError, match=r"a sobol of 65536 samples x 3 = 196,608 points, over the limit of 10,000"):
+        sweep_from_mapping(sobol)
+    tasks = {"scenario": {"population": {"n": 100}, "replicates": 1000}, "parameters": {"seed": {"values": [1] * 200}}}
+    with pytest.raises(InputError, match=r"200 points x 1,000 tasks each .* = 200,000 tasks, over the limit"):
+        sweep_from_mapping(tasks)
+
+
+def test_every_point_of_a_sweep_is_checked_before_the_first_task(tmp_path):
+    mix = {"components": [{"weight": 1.0, "profile": "sensitive"}]}
+    (tmp_path / "good.yaml").write_text(yaml.safe_dump(mix))
+    (tmp_path / "sweep.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "scenario": {"population": {"n": 100}, "adult": {"years": 0.05}},
+                "parameters": {"population.caregiving": {"values": ["good.yaml", "missing.yaml"]}},
+            }
+        )
+    )
+    with pytest.raises(
+        InputError, match=r"sweep\.yaml: point 1 .*population\.caregiving: .*missing\.yaml: file not found"
+    ):
+        iwm.run_sweep(tmp_path / "sweep.yaml", tmp_path / "out", workers=1)
+    assert not (tmp_path / "out").exists()  # nothing ran, nothing written
+    # a rule between sections, broken at one point only (therapy starting after the adult years)
+    late = {
+        "scenario": {
+            "population": {"n": 100},
+            "adult": {"years": 2},
+            "arms": [{"name": "t", "therapy": {"start_year": 1}}],
+        },
+        "parameters": {"adult.years": {"values": [2, 0.5]}},
+    }
+    with pytest.raises(InputError, match=r"point 1 .*arms\[0\]\.therapy\.start_year: must be before the end"):
+        iwm.study._sweep.sweep_from_mapping(late)
+    (tmp_path / "sweep.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "scenario": {"population": {"n": 100}, "adult": {"years": 0.05}},
+                "parameters": {"population.caregiving": {"values": ["good.yaml", "low-risk"]}},
+            }
+        )
+    )
+    sweep = iwm.study._sweep.load_sweep(tmp_path / "sweep.yaml")
+    assert sweep.scenarios[0].population.caregiving.name == "good"  # the mix itself travels with the run
