@@ -312,3 +312,134 @@ def test_every_point_of_a_sweep_is_checked_before_the_first_task(tmp_path):
     )
     sweep = iwm.study._sweep.load_sweep(tmp_path / "sweep.yaml")
     assert sweep.scenarios[0].population.caregiving.name == "good"  # the mix itself travels with the run
+
+
+# ---------------------------------------------------------------- run folders
+
+TINY = {"population": {"n": 200}, "adult": {"years": 0.05}, "replicates": 3, "recorders": {"trajectories": None}}
+
+
+def test_a_second_driver_on_the_same_folder_is_refused(tmp_path):
+    import subprocess
+    import sys
+
+    from iwm.study._experiments import scenario_jobs
+    from iwm.study._scenario import scenario_from_mapping
+    from iwm.study._store import prepare
+
+    scenario = scenario_from_mapping(TINY)
+    first = prepare(tmp_path / "out", kind="run", scenario=scenario, jobs=scenario_jobs(scenario), resume=False)
+    try:
+        with pytest.raises(InputError, match=r"out: another iwm process is running this study now"):
+            iwm.run_scenario(scenario, tmp_path / "out", workers=1, resume=True)
+        (tmp_path / "s.yaml").write_text(yaml.safe_dump(TINY))
+        other = subprocess.run(
+            [sys.executable, "-m", "iwm", "run", "s.yaml", "-o", "out", "--resume", "--workers", "1"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert other.returncode == 2 and len(other.stderr.splitlines()) == 1, other.stderr
+        assert "out: another iwm process is running this study now" in other.stderr
+        assert iwm.open_run(tmp_path / "out").status()["done"] == 0  # the second driver ran nothing
+    finally:
+        first.close()
+    run = iwm.run_scenario(scenario, tmp_path / "out", workers=1, resume=True)
+    assert run.status()["complete"]
+
+
+def test_a_run_killed_before_or_just_after_its_manifest_can_be_resumed(tmp_path):
+    from iwm.study._store import LOCK
+
+    early = tmp_path / "early"  # killed while writing the manifest: only iwm's own leftovers
+    early.mkdir()
+    (early / LOCK).write_text("")
+    (early / ".manifest.json.x1y2.part").write_text('{"form')
+    run = iwm.run_scenario(TINY, early, workers=1, resume=True)
+    assert run.status()["complete"] and not list(early.glob(".*.part"))
+
+    late = tmp_path / "late"  # killed after the manifest, before the scenario was written
+    iwm.run_scenario(TINY, late, workers=1)
+    (late / "scenario.yaml").unlink()
+    (late / "tasks.jsonl").write_text("")
+    run = iwm.run_scenario(TINY, late, workers=1, resume=True)
+    assert run.status()["complete"] and (late / "scenario.yaml").exists()
+
+    mine = tmp_path / "mine"  # a user's file is never taken for a leftover
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match="exists and is not empty"):
+        iwm.run_scenario(TINY, mine, workers=1, resume=True)
+    assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
+
+
+def no_space(*args, **kwargs):
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_stops_a_run_cleanly_and_it_resumes(tmp_path, monkeypatch):
+    from iwm.study import _store
+
+    real = _store._write_parquet
+    written = []
+
+    def fill_up(path, table):
+        if "task-000001" in path.name and written and written[-1].name == "task-000001.parquet":
+            no_space()  # the disk fills during the second task, after its first table
+        real(path, table)
+        written.append(path)
+
+    monkeypatch.setattr(_store, "_write_parquet", fill_up)
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match=r"out: cannot write the run folder \(No space left on device\).*--resume"):
+        iwm.run_scenario(TINY, out, workers=1)
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert not [f for f in files if f.endswith(".part")]  # no half-written file
+    first_task = sorted(str(p.relative_to(out)) for p in written if p.name == "task-000000.parquet")
+    assert len(first_task) >= 2 and any(p.name == "task-000001.parquet" for p in written)
+    assert [f for f in files if f.startswith("tables")] == first_task  # the second task's table removed with it
+    assert len((out / "tasks.jsonl").read_text().splitlines()) == 1
+    monkeypatch.setattr(_store, "_write_parquet", real)
+    run = iwm.run_scenario(TINY, out, workers=1, resume=True)
+    assert run.status()["complete"] and len(run.table("summary")) == 3
+
+
+def test_a_full_disk_before_the_manifest_leaves_nothing(tmp_path, monkeypatch):
+    from iwm.study import _store
+
+    monkeypatch.setattr(_store, "atomic_write_text", no_space)
+    with pytest.raises(InputError, match=r"out: cannot write the run folder \(No space left on device\)"):
+        iwm.run_scenario(TINY, tmp_path / "out", workers=1)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_gives_a_clean_error(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(InputError, match=r"ro: cannot write the run folder \(Permission denied\)"):
+            iwm.run_scenario(TINY, folder, workers=1)
+        with pytest.raises(InputError, match=r"cannot make the run folder \(Permission denied\)"):
+            iwm.run_scenario(TINY, folder / "sub", workers=1)
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_read_only_file_system_gives_a_clean_error_even_for_root(tmp_path, monkeypatch):
+    import errno
+
+    from iwm.study import _store
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(_store, "open", read_only, raising=False)  # the first write into the folder
+    with pytest.raises(InputError, match=r"out: cannot write the run folder \(Read-only file system\)"):
+        iwm.run_scenario(TINY, tmp_path / "out", workers=1)
+    assert not (tmp_path / "out").exists()
