@@ -89,7 +89,7 @@ def test_pool_workers_end_when_the_driver_is_killed(tmp_path):
 
 def test_something_that_is_not_a_scheduler_fails_clearly_and_leaves_nothing(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    from iwm import _executors
+    from iwm.study import _executors
 
     monkeypatch.setattr(_executors, "CONNECT_SECONDS", 3.0)
     server = socket.socket()
