@@ -443,3 +443,41 @@ def test_a_read_only_file_system_gives_a_clean_error_even_for_root(tmp_path, mon
     with pytest.raises(InputError, match=r"out: cannot write the run folder \(Read-only file system\)"):
         iwm.run_scenario(TINY, tmp_path / "out", workers=1)
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- the dashboard's runs folder
+
+
+def test_the_runs_page_reads_and_writes_only_inside_its_runs_folder(tmp_path):
+    from iwm.app import _logic
+
+    root, outside = tmp_path / "runs", tmp_path / "outside"
+    root.mkdir()
+    iwm.run_scenario(TINY | {"replicates": 1}, root / "mine", workers=1)
+    iwm.run_scenario(TINY | {"replicates": 1}, outside / "theirs", workers=1)
+    (root / "linked").symlink_to(outside / "theirs")  # a run folder that links out
+    assert _logic.list_runs(root)["run"].tolist() == ["mine"]
+    for name in ("linked", "../outside/theirs", str(outside / "theirs"), "..", "/"):
+        with pytest.raises(InputError, match="is not a run folder of the runs folder"):
+            _logic.open_listed_run(root, name)
+    with pytest.raises(InputError, match="is outside the runs folder"):
+        _logic.within(root, root / "linked")
+    with pytest.raises(InputError, match="is outside the runs folder"):
+        _logic.within(root, "../outside")
+
+    run = _logic.open_listed_run(root, "mine")
+    secret = outside / "secret.html"
+    secret.write_text("<p>not yours</p>")
+    (run.path / "report.html").symlink_to(secret)  # reading through a link: refused
+    with pytest.raises(InputError, match=r"report\.html: is outside the runs folder"):
+        _logic.report_text(root, run)
+    _logic.write_run_report(root, run)  # writing: replaces the link, never writes through it
+    assert secret.read_text() == "<p>not yours</p>"
+    assert not (run.path / "report.html").is_symlink()
+    assert "iwm report" in _logic.report_text(root, run)
+
+    table = run.path / "tables" / "summary" / "task-000000.parquet"
+    table.unlink()
+    table.symlink_to(outside / "theirs" / "tables" / "summary" / "task-000000.parquet")
+    with pytest.raises(InputError, match="links outside the run folder"):
+        run.query("SELECT * FROM summary")

@@ -140,8 +140,18 @@ class Run:
         return [t["id"] for t in self.tasks() if t["status"] == "done"]
 
     def files(self, table: str) -> list[Path]:
-        """The Parquet files of ``table`` from finished tasks, in task order."""
-        return [p for tid in self.done() if (p := self.path / "tables" / table / f"task-{tid}.parquet").exists()]
+        """The Parquet files of ``table`` from finished tasks, in task order; a file that links
+        out of the run folder is refused (SQL and readers see only the run's own files)."""
+        base = self.path.resolve()
+        out = []
+        for tid in self.done():
+            path = self.path / "tables" / table / f"task-{tid}.parquet"
+            if not path.exists():
+                continue
+            if not path.resolve().is_relative_to(base):
+                raise InputError(str(path), "links outside the run folder; refused")
+            out.append(path)
+        return out
 
     def table_names(self) -> list[str]:
         return [name for name in TABLES if self.files(name)]
