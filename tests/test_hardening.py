@@ -481,3 +481,48 @@ def test_the_runs_page_reads_and_writes_only_inside_its_runs_folder(tmp_path):
     table.symlink_to(outside / "theirs" / "tables" / "summary" / "task-000000.parquet")
     with pytest.raises(InputError, match="links outside the run folder"):
         run.query("SELECT * FROM summary")
+
+
+# ---------------------------------------------------------------- the small tracebacks
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    return iwm.run_scenario(TINY | {"replicates": 1}, tmp_path_factory.mktemp("tiny") / "run", workers=1)
+
+
+@pytest.mark.parametrize("sql", [";", " ; ; ", "-- only a comment", "/* nothing */ ;"])
+def test_sql_without_a_statement_is_a_clean_error(tiny_run, sql):
+    with pytest.raises(InputError, match=r"query on .*(returned no table|empty)"):
+        tiny_run.query(sql)
+
+
+def test_validate_with_a_tiny_population_reports_instead_of_crashing():
+    import json
+
+    from typer.testing import CliRunner
+
+    from iwm.cli import app
+
+    result = CliRunner().invoke(app, ["validate", "--n", "1", "--json"])
+    assert result.exit_code == 1 and (result.exception is None or isinstance(result.exception, SystemExit))
+    report = json.loads(result.stdout)
+    ratios = [t for t in report["targets"] if t["quantity"].startswith("D share")]
+    assert ratios and all(t["model"] is None and not t["pass"] for t in ratios)  # 0/0: undefined, missed
+
+
+def test_a_mix_file_that_is_a_fifo_is_one_line_on_the_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "mix.yaml")
+    out = subprocess.run(
+        [sys.executable, "-m", "iwm", "develop", "--caregiving", "mix.yaml", "--n", "50"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2 and out.stderr.splitlines() == [
+        "iwm: error: mix.yaml: is a FIFO (named pipe), not a regular YAML file"
+    ]

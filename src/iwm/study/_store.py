@@ -211,7 +211,7 @@ class Run:
         con = self.connect()
         try:
             result = con.execute(sql)
-            if result.description is None:
+            if result is None or result.description is None:  # None: no statement at all (";")
                 raise InputError(f"query on {self.path}", "the statement returned no table; queries are read-only")
             return result.df()
         except duckdb.Error as exc:
