@@ -140,6 +140,8 @@ def load_yaml(text: str, where: str) -> Any:
         raise InputError(where, f"not valid YAML: {' '.join(str(exc).split())}") from None
     except (RecursionError, MemoryError):  # a last guard; the limits above should come first
         raise InputError(where, "refused: too deeply nested or too large to read") from None
+    except Exception as exc:  # PyYAML's own slips, e.g. ValueError on an escape "\U7fffffff" out of range
+        raise InputError(where, f"not valid YAML ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})") from None
     finally:
         loader.dispose()
 

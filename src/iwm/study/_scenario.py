@@ -287,6 +287,8 @@ def _path_text(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif part == "" or not part.isprintable() or part != part.strip():
+            out += f".{part!r}" if out else repr(part)  # a key the user left empty, or with a line break
         elif part in ("str", "CaregivingSection") or any(ch in part for ch in "[]()"):
             continue  # pydantic's name for a branch of a union, not a key the user wrote
         else:
@@ -333,7 +335,7 @@ def explain(exc: pydantic.ValidationError, where: str, root: type[BaseModel] | N
     """The first problem of a validation error as an InputError naming the key path."""
     errors = exc.errors()
     # a union reports one error per branch: prefer the one that went deepest
-    first = max(errors, key=lambda e: len([p for p in e["loc"] if not str(p)[0].isupper()]))
+    first = max(errors, key=lambda e: len([p for p in e["loc"] if not str(p)[:1].isupper()]))
     first = errors[0] if len(errors) == 1 else first
     path = _path_text(first["loc"])
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
