@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -526,3 +527,24 @@ def test_a_mix_file_that_is_a_fifo_is_one_line_on_the_command_line(tmp_path):
     assert out.returncode == 2 and out.stderr.splitlines() == [
         "iwm: error: mix.yaml: is a FIFO (named pipe), not a regular YAML file"
     ]
+
+
+def test_a_runaway_query_is_stopped_at_its_time_limit(tiny_run):
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=r"stopped after 0\.5 s, the limit"):
+        tiny_run.query("SELECT count(*) FROM range(1000000000000) a, range(1000) b", timeout=0.5)
+    assert time.perf_counter() - start < 10
+    assert tiny_run.query("SELECT 41 + 1 AS x", timeout=5)["x"].tolist() == [42]
+
+
+def test_a_report_that_cannot_be_written_is_a_clean_error(tiny_run, tmp_path, monkeypatch):
+    from iwm.study import _run_report
+
+    with pytest.raises(InputError, match="is a folder; name the report file"):
+        _run_report.write_report(tiny_run.path, tmp_path)
+    with pytest.raises(InputError, match=r"cannot write the report \(No such file or directory\)"):
+        _run_report.write_report(tiny_run.path, Path("/proc/no/report.html"))
+    monkeypatch.setattr("iwm._files.atomic_write_text", no_space)
+    with pytest.raises(InputError, match=r"report\.html: cannot write the report \(No space left on device\)"):
+        _run_report.write_report(tiny_run.path)
+    assert not (tiny_run.path / "report.html").exists()

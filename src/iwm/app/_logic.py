@@ -285,6 +285,8 @@ def respondent_forward(
 # ---------------------------------------------------------------- runs
 
 
+QUERY_SECONDS = 30.0
+"""A query on the Runs page still running after this long is stopped (never a hung page)."""
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 """Largest report.html the Runs page shows."""
 

@@ -201,22 +201,33 @@ class Run:
         con.execute("SET lock_configuration = true")
         return con
 
-    def query(self, sql: str) -> Any:
-        """Run DuckDB SQL over the run; a pandas DataFrame."""
+    def query(self, sql: str, *, timeout: float | None = None) -> Any:
+        """Run DuckDB SQL over the run; a pandas DataFrame. With ``timeout`` (seconds) a query
+        still running then is stopped with an error (the dashboard's queries have one)."""
+        import threading
+
         import duckdb
 
         views = ", ".join([*self.table_names(), "tasks"])
         if not isinstance(sql, str) or not sql.strip():
             raise InputError(f"query on {self.path}", f"the SQL is empty; e.g. SELECT * FROM summary (tables: {views})")
         con = self.connect()
+        timer = threading.Timer(timeout, con.interrupt) if timeout is not None else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
         try:
             result = con.execute(sql)
             if result is None or result.description is None:  # None: no statement at all (";")
                 raise InputError(f"query on {self.path}", "the statement returned no table; queries are read-only")
             return result.df()
         except duckdb.Error as exc:
+            if timer is not None and not timer.is_alive() and isinstance(exc, duckdb.InterruptException):
+                raise InputError(f"query on {self.path}", f"stopped after {timeout:g} s, the limit") from None
             raise InputError(f"query on {self.path}", f"{' '.join(str(exc).split())} (tables: {views})") from None
         finally:
+            if timer is not None:
+                timer.cancel()
             con.close()
 
     def status(self) -> dict[str, Any]:

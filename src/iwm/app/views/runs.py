@@ -7,7 +7,7 @@ import os
 import streamlit as st
 import streamlit.components.v1 as components
 
-from iwm.app._logic import RUN_COLUMNS, list_runs, open_listed_run, report_text, write_run_report
+from iwm.app._logic import QUERY_SECONDS, RUN_COLUMNS, list_runs, open_listed_run, report_text, write_run_report
 from iwm.app._ui import header, show_error
 
 header(
@@ -32,7 +32,7 @@ else:
         st.caption(f"{status['kind']} '{status['name']}': {status['done']} of {status['tasks']} tasks done")
         sql = st.text_area("SQL", "SELECT arm, count(*) AS tasks, avg(end_secure) AS secure FROM summary GROUP BY arm")
         if st.button("Run the query"):
-            st.dataframe(run.query(sql), hide_index=True)
+            st.dataframe(run.query(sql, timeout=QUERY_SECONDS), hide_index=True)
         report = report_text(root, run)
         if report is not None:
             with st.expander("Report", expanded=True):
