@@ -212,7 +212,13 @@ class Run:
         if not isinstance(sql, str) or not sql.strip():
             raise InputError(f"query on {self.path}", f"the SQL is empty; e.g. SELECT * FROM summary (tables: {views})")
         con = self.connect()
-        timer = threading.Timer(timeout, con.interrupt) if timeout is not None else None
+        fired = threading.Event()
+
+        def stop() -> None:
+            fired.set()
+            con.interrupt()
+
+        timer = threading.Timer(timeout, stop) if timeout is not None else None
         if timer is not None:
             timer.daemon = True
             timer.start()
@@ -222,7 +228,7 @@ class Run:
                 raise InputError(f"query on {self.path}", "the statement returned no table; queries are read-only")
             return result.df()
         except duckdb.Error as exc:
-            if timer is not None and not timer.is_alive() and isinstance(exc, duckdb.InterruptException):
+            if fired.is_set():
                 raise InputError(f"query on {self.path}", f"stopped after {timeout:g} s, the limit") from None
             raise InputError(f"query on {self.path}", f"{' '.join(str(exc).split())} (tables: {views})") from None
         finally:
