@@ -342,7 +342,7 @@ def open_listed_run(root: str | os.PathLike[str], name: str) -> Any:
     runs = list_runs(root)
     if not isinstance(name, str) or name not in set(runs["run"]):
         raise InputError(str(name), f"is not a run folder of the runs folder {str(root)!r}")
-    path = runs.set_index("run").loc[name, "path"]
+    path = str(runs.set_index("run").loc[name, "path"])
     return open_run(within(root, path))
 
 

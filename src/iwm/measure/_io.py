@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -443,7 +443,7 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
         column = out.iloc[:, i]
         quoted = _quote_column(column)
         if quoted is not column:
-            out.isetitem(i, quoted)
+            out.isetitem(i, quoted.to_numpy(dtype=object))
     out.columns = pd.Index([_quoted(c) for c in out.columns], dtype=object)
     return out
 
@@ -456,7 +456,7 @@ def csv_text(table: pd.DataFrame, sep: str = ",") -> str:
     has_cr = any(_text_holds(safe.iloc[:, i], "\r") for i in range(safe.shape[1])) or any(
         isinstance(c, str) and "\r" in c for c in safe.columns
     )
-    quoting = csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL
+    quoting = cast(Literal[0, 1, 2, 3], csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL)
     return safe.to_csv(index=False, sep=sep, lineterminator="\n", quoting=quoting)
 
 
