@@ -10,9 +10,11 @@ more than 10,000 cases (``test_the_suite_generated_enough_cases`` counts them).
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import json
 import math
+import shutil
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -67,6 +69,7 @@ def count(name: str) -> None:
 
 
 FOLDER = Path(tempfile.mkdtemp(prefix="iwm-fuzz-"))
+atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
 """A folder with no mix files in it: a scenario naming one gets 'file not found', as it should."""
 
 # ---------------------------------------------------------------- values a user might type
