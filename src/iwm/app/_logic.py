@@ -6,7 +6,6 @@ tested on its own (``tests/test_app_logic.py``) and the pages stay thin.
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -318,10 +317,11 @@ def sample_tables(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 def scored_csv(table: pd.DataFrame) -> bytes:
-    """The scored table as CSV bytes for a download (built in memory)."""
-    buffer = io.StringIO()
-    table.to_csv(buffer, index=False)
-    return buffer.getvalue().encode("utf-8")
+    """The scored table as CSV bytes for a download (built in memory), with no cell that a
+    spreadsheet would run as a formula."""
+    from iwm.measure._io import csv_text
+
+    return csv_text(table).encode("utf-8")
 
 
 def respondent_forward(
@@ -334,8 +334,27 @@ def respondent_forward(
 # ---------------------------------------------------------------- runs
 
 
+QUERY_SECONDS = 30.0
+"""A query on the Runs page still running after this long is stopped (never a hung page)."""
+MAX_REPORT_BYTES = 50 * 1024 * 1024
+"""Largest report.html the Runs page shows."""
+
+
+def within(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path:
+    """``path`` resolved (links followed), if it lies inside the runs folder ``root``; else an
+    InputError: the dashboard reads and writes nothing outside its runs folder, whatever a
+    name, a path or a link in it says."""
+    base = Path(root).resolve()
+    target = Path(path)
+    resolved = (target if target.is_absolute() else base / target).resolve()
+    if resolved != base and not resolved.is_relative_to(base):
+        raise InputError(str(path), f"is outside the runs folder {str(base)!r} (or links out of it); refused")
+    return resolved
+
+
 def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
-    """Run folders under ``root`` (one level down, or ``root`` itself), with their status."""
+    """Run folders under ``root`` (one level down, or ``root`` itself), with their status.
+    A folder that links out of ``root`` is left out."""
     from iwm.study._store import MANIFEST, open_run
 
     base = Path(root)
@@ -345,7 +364,9 @@ def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
     rows = []
     for folder in folders:
         try:
-            status = open_run(folder).status()
+            inside = within(base, folder)
+            within(base, folder / MANIFEST)
+            status = open_run(inside).status()
         except InputError:
             continue
         rows.append(
@@ -356,10 +377,46 @@ def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
                 "tasks": status["tasks"],
                 "done": status["done"],
                 "report": (folder / "report.html").exists(),
-                "path": str(folder),
+                "path": str(inside),
             }
         )
     return pd.DataFrame(rows, columns=[*RUN_COLUMNS, "path"])
+
+
+def open_listed_run(root: str | os.PathLike[str], name: str) -> Any:
+    """The run folder ``name`` of the runs folder ``root``: a name :func:`list_runs` gives, never
+    a path (``..``, ``/``) or a link out of ``root``."""
+    from iwm.study._store import open_run
+
+    runs = list_runs(root)
+    if not isinstance(name, str) or name not in set(runs["run"]):
+        raise InputError(str(name), f"is not a run folder of the runs folder {str(root)!r}")
+    path = str(runs.set_index("run").loc[name, "path"])
+    return open_run(within(root, path))
+
+
+def report_text(root: str | os.PathLike[str], run: Any) -> str | None:
+    """The run's report.html (None if there is none), read only if it lies inside ``root``."""
+    from iwm._files import read_regular_file
+
+    path = Path(run.path) / "report.html"
+    if not path.exists() and not path.is_symlink():
+        return None
+    inside = within(root, path)
+    return read_regular_file(inside, max_bytes=MAX_REPORT_BYTES, what="report").decode("utf-8", errors="replace")
+
+
+def write_run_report(root: str | os.PathLike[str], run: Any) -> Path:
+    """Write the run's report.html, only inside ``root`` (a report that is a link is replaced by
+    the file, never written through)."""
+    from iwm.study._run_report import write_report
+
+    folder = within(root, run.path)
+    target = folder / "report.html"
+    if target.is_symlink():
+        target.unlink()  # the link itself, inside the run folder
+    within(root, target)
+    return write_report(folder, target)
 
 
 RUN_COLUMNS = ["run", "kind", "name", "tasks", "done", "report"]

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         if years > 0:
             population = live(population, years=years, seed=seed).end
         channels = measure_channels(population, seed)
-        agreement = channels.agreement()
+        agreement = {k: (None if isinstance(v, float) and v != v else v) for k, v in channels.agreement().items()}
         summary = {
             "n": n,
             "seed": seed,
@@ -60,8 +60,11 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"interviewed {n} model adults ({caregiving}, seed {seed}, {years:g} years of adult life)")
         for name in ("secure", "dismissing", "preoccupied", "unresolved"):
             typer.echo(f"  {name:12s} {shares[name]:6.1%}")
-        typer.echo(
-            f"agreement with self-report: kappa {agreement['kappa']:.2f}, r {agreement['r']:.2f} "
-            f"(95% CI {agreement['r_ci_low']:.2f} to {agreement['r_ci_high']:.2f}); published mean r = .09"
-        )
+        if agreement["r"] is None:
+            typer.echo("agreement with self-report: undefined (too few people, or no spread)")
+        else:
+            typer.echo(
+                f"agreement with self-report: kappa {agreement['kappa']:.2f}, r {agreement['r']:.2f} "
+                f"(95% CI {agreement['r_ci_low']:.2f} to {agreement['r_ci_high']:.2f}); published mean r = .09"
+            )
         typer.echo(_NOTE)

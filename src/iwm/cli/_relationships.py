@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import typer
 
@@ -178,7 +178,14 @@ def _write_trace(frame: Any, path: Path, inputs: dict[str, Any]) -> None:
     from iwm._files import atomic_write
 
     if path.suffix.lower() == ".csv":
-        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+        from iwm.measure._io import csv_text
+
+        text = csv_text(frame).encode("utf-8")
+
+        def write(handle: BinaryIO) -> None:
+            handle.write(text)
+
+        atomic_write(path, write)
         return
     import pyarrow as pa
     import pyarrow.parquet as pq

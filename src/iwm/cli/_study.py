@@ -42,8 +42,10 @@ def bundled_scenario(name: str) -> str:
 
 
 def _print_frame(frame: Any, fmt: str) -> None:
-    if fmt == "csv":
-        typer.echo(frame.to_csv(index=False), nl=False)
+    if fmt == "csv":  # often redirected into a file a spreadsheet opens: no live formulas
+        from iwm.measure._io import csv_text
+
+        typer.echo(csv_text(frame), nl=False)
     elif fmt == "json":
         typer.echo(frame.to_json(orient="records"))
     else:

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         rows = [r.to_dict() for r in results]
         passed = all(r["pass"] for r in rows)
         if as_json:
-            typer.echo(json.dumps({"n": n, "seed": seed, "passed": passed, "targets": rows}))
+            typer.echo(json.dumps({"n": n, "seed": seed, "passed": passed, "targets": rows}, allow_nan=False))
         else:
             from rich.console import Console
             from rich.table import Table
@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
                     r["quantity"],
                     f"{r['target']:g}",
                     r["tolerance"],
-                    f"{r['model']:.3f}",
+                    "-" if r["model"] is None else f"{r['model']:.3f}",
                     "yes" if r["pass"] else "NO",
                     f"[{sources.index(r['source']) + 1}]",
                 )

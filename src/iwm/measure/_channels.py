@@ -62,15 +62,25 @@ class Channels:
         from scipy import stats
         from sklearn.metrics import cohen_kappa_score
 
+        n = int(self.interview.category.size)
+        x, y = -self.interview.incoherence, self.self_report_security
+        if n < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:  # too few people, or no spread: undefined
+            return {
+                "kappa": float("nan"),
+                "r": float("nan"),
+                "r_ci_low": float("nan"),
+                "r_ci_high": float("nan"),
+                "n": n,
+            }
         kappa = float(cohen_kappa_score(self.interview.secure, self.self_report_secure))
-        test = stats.pearsonr(-self.interview.incoherence, self.self_report_security)
+        test = stats.pearsonr(x, y)
         ci = test.confidence_interval(0.95)
         return {
             "kappa": kappa,
             "r": float(test.statistic),
             "r_ci_low": float(ci.low),
             "r_ci_high": float(ci.high),
-            "n": int(self.interview.category.size),
+            "n": n,
         }
 
 

@@ -12,22 +12,34 @@ import csv
 import io
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, Literal, cast
 
 import numpy as np
 import pandas as pd
-import yaml
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from iwm._errors import InputError, ParameterError
 from iwm._files import atomic_write
+from iwm._yaml import read_yaml
 from iwm.measure._scoring import ResponseTable
 
 #: Default limits on an input file; a larger file is refused with a message naming the option.
 DEFAULT_MAX_ROWS = 1_000_000
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+
+#: Limits on an Excel workbook, checked before its sheet is loaded (a few kilobytes of xlsx can
+#: declare millions of rows or expand to gigabytes of XML).
+XLSX_MAX_COLUMNS = 2_048
+XLSX_MAX_CELLS = 50_000_000
+XLSX_SPARE_ROWS = 1_000
+"""Rows a sheet may hold beyond ``max_rows`` respondents: a header, titles, blank rows."""
+XLSX_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
+XLSX_MAX_RATIO = 20
+"""The workbook's XML may be at most this many times ``max_bytes`` (and XLSX_MAX_UNCOMPRESSED)."""
+XLSX_MAX_MEMBERS = 10_000
 
 TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 SUFFIXES = (*TEXT_SUFFIXES, ".xlsx", ".parquet")
@@ -90,7 +102,7 @@ def read_responses(
             raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
         return _read_text(raw, name, TEXT_SUFFIXES[suffix], encoding, max_rows)
     if suffix == ".xlsx":
-        return _read_xlsx(p, name, max_rows)
+        return _read_xlsx(p, name, max_rows, max_bytes)
     return _read_parquet(p, name, max_rows)
 
 
@@ -114,7 +126,7 @@ def read_responses_bytes(
     if suffix in TEXT_SUFFIXES:
         return _read_text(data, name, TEXT_SUFFIXES[suffix], encoding, max_rows)
     if suffix == ".xlsx":
-        return _read_xlsx(io.BytesIO(data), name, max_rows)
+        return _read_xlsx(io.BytesIO(data), name, max_rows, max_bytes)
     return _read_parquet(io.BytesIO(data), name, max_rows)
 
 
@@ -215,13 +227,55 @@ def _check_header(header: Sequence[object], name: str, row: int | None) -> None:
         seen[key] = i
 
 
-def _read_xlsx(path: Path | io.BytesIO, name: str, max_rows: int) -> ResponseTable:
+def _check_xlsx_archive(source: Path | io.BytesIO, name: str, max_bytes: int) -> None:
+    """Refuse a workbook whose archive would expand too far, before anything is decompressed."""
+    import zipfile
+
+    limit = min(XLSX_MAX_UNCOMPRESSED, XLSX_MAX_RATIO * max_bytes)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(name, f"not a readable xlsx workbook ({type(exc).__name__})") from None
+    finally:
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise InputError(name, f"the workbook holds {len(members):,} parts, over the limit of {XLSX_MAX_MEMBERS:,}")
+    total = sum(m.file_size for m in members)
+    if total > limit:
+        biggest = max(members, key=lambda m: m.file_size)
+        raise InputError(
+            name,
+            f"the workbook expands to {total:,} bytes of XML ({biggest.filename}: {biggest.file_size:,}), over the "
+            f"limit of {limit:,} bytes (raise it with --max-bytes)",
+        )
+
+
+def _check_xlsx_dimension(sheet: Any, name: str, row_limit: int) -> None:
+    """Refuse a sheet whose declared dimension (``<dimension ref="A1:Z50000000">``) is too large."""
+    rows, columns = sheet.max_row, sheet.max_column
+    declared = f"the sheet declares {rows or 0:,} rows x {columns or 0:,} columns"
+    if columns is not None and columns > XLSX_MAX_COLUMNS:
+        raise InputError(name, f"{declared}, over the limit of {XLSX_MAX_COLUMNS:,} columns")
+    if rows is not None and rows > row_limit:
+        raise InputError(name, f"{declared}, over the limit of {row_limit:,} rows (raise it with --max-rows)")
+    if rows is not None and columns is not None and rows * columns > XLSX_MAX_CELLS:
+        raise InputError(name, f"{declared}: {rows * columns:,} cells, over the limit of {XLSX_MAX_CELLS:,}")
+
+
+def _read_xlsx(path: Path | io.BytesIO, name: str, max_rows: int, max_bytes: int = DEFAULT_MAX_BYTES) -> ResponseTable:
+    """The first sheet, read in read-only mode after the workbook's size and the sheet's declared
+    dimension are checked; rows, columns and cells are checked again while the rows stream in
+    (a declared dimension can lie)."""
     import openpyxl
 
     header: list[str] | None = None
     records: list[list[object]] = []
     rows: list[int] = []
     header_row = 1
+    row_limit = max_rows + XLSX_SPARE_ROWS
+    _check_xlsx_archive(path, name, max_bytes)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a damaged workbook raises many kinds (zip, XML, key errors)
@@ -230,7 +284,24 @@ def _read_xlsx(path: Path | io.BytesIO, name: str, max_rows: int) -> ResponseTab
         if not workbook.worksheets:
             raise InputError(name, "the workbook has no sheet")
         sheet = workbook.worksheets[0]
+        _check_xlsx_dimension(sheet, name, row_limit)
+        # Stream the rows the sheet holds: a declared dimension would pad every row and the sheet
+        # to its size, or cut rows beyond it.
+        sheet.reset_dimensions()
+        cells_seen = 0
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > row_limit:
+                raise InputError(
+                    f"{name}, row {number:,}",
+                    f"the sheet has rows beyond row {row_limit:,}, the limit (raise it with --max-rows)",
+                )
+            if len(values) > XLSX_MAX_COLUMNS:
+                raise InputError(
+                    f"{name}, row {number}", f"{len(values):,} columns, over the limit of {XLSX_MAX_COLUMNS:,}"
+                )
+            cells_seen += len(values)
+            if cells_seen > XLSX_MAX_CELLS:
+                raise InputError(f"{name}, row {number}", f"more than {XLSX_MAX_CELLS:,} cells, the limit")
             cells = list(values)
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
                 continue
@@ -300,18 +371,7 @@ def read_mapping(path: str | os.PathLike[str]) -> dict[str | int, str]:
     For example ``ecr_r_01: Q7`` or ``1: Q7``; every item of the instrument must be named.
     """
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(name, "not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        loaded = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}, line {mark.line + 1}" if mark is not None else name
-        raise InputError(where, f"not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    loaded = read_yaml(path)  # limits on size, aliases and depth; a FIFO or device is refused
     if not isinstance(loaded, dict) or not loaded:
         raise InputError(name, "must be a YAML mapping of item (e.g. ecr_r_01 or 1) to the file's column name")
     mapping: dict[str | int, str] = {}
@@ -343,6 +403,72 @@ def _parquet_ready(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_FORMULA_FIRST = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _quoted(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_FIRST) and _PLAIN_NUMBER.fullmatch(value) is None:
+        return "'" + value
+    return value
+
+
+def _quote_column(series: pd.Series) -> pd.Series:
+    dtype = series.dtype
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return series  # numbers stay numbers
+    try:
+        first = series.astype(object).str[:1]  # fast screen; non-text cells give NaN
+    except AttributeError:
+        return series  # no text in this column
+    hits = np.flatnonzero(first.isin(_FORMULA_FIRST).to_numpy(dtype=bool))
+    if not len(hits):
+        return series
+    values = series.to_numpy(dtype=object, copy=True)
+    for i in hits:
+        values[i] = _quoted(values[i])
+    return pd.Series(values, index=series.index, name=series.name, dtype=object)
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` in which no text cell can become a live spreadsheet formula.
+
+    A text cell (or column name) beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a single quote in front, as OWASP recommends against CSV injection ("CSV
+    Injection", OWASP Foundation); numbers, and text that is a plain number such as ``-3``,
+    are kept as they are. Used for every CSV, TSV and xlsx iwm writes.
+    """
+    out = table.copy()
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        quoted = _quote_column(column)
+        if quoted is not column:
+            out.isetitem(i, quoted.to_numpy(dtype=object))
+    out.columns = pd.Index([_quoted(c) for c in out.columns], dtype=object)
+    return out
+
+
+def csv_text(table: pd.DataFrame, sep: str = ",") -> str:
+    """``table`` as CSV (or TSV) text for a spreadsheet: formulas neutralised
+    (:func:`neutralise_formulas`), and every field quoted when a cell holds a carriage return,
+    which the minimal quoting of Python's csv module would leave bare (splitting the row)."""
+    safe = neutralise_formulas(table)
+    has_cr = any(_text_holds(safe.iloc[:, i], "\r") for i in range(safe.shape[1])) or any(
+        isinstance(c, str) and "\r" in c for c in safe.columns
+    )
+    quoting = cast(Literal[0, 1, 2, 3], csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL)
+    return safe.to_csv(index=False, sep=sep, lineterminator="\n", quoting=quoting)
+
+
+def _text_holds(series: pd.Series, text: str) -> bool:
+    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return False
+    try:
+        return bool(series.astype(object).str.contains(text, regex=False).fillna(False).astype(bool).any())
+    except AttributeError:
+        return False
+
+
 def write_table(
     table: pd.DataFrame,
     path: str | os.PathLike[str],
@@ -353,7 +479,8 @@ def write_table(
 
     The table goes to a temporary file in the destination's directory, which is then renamed
     over ``path`` (``os.replace``), so a reader never sees half a file. Refuses to write over
-    any of ``inputs``.
+    any of ``inputs``. In CSV, TSV and xlsx a text cell that a spreadsheet would run as a
+    formula is quoted (:func:`neutralise_formulas`); Parquet keeps every value as it is.
     """
     target = Path(path)
     suffix = _kind(target)
@@ -367,11 +494,11 @@ def write_table(
         raise InputError(str(path), "is a directory")
 
     def write(handle: BinaryIO) -> None:
+        # a spreadsheet opens CSV, TSV and xlsx: no cell may run there as a formula
         if suffix in TEXT_SUFFIXES:
-            text = table.to_csv(index=False, sep=TEXT_SUFFIXES[suffix], lineterminator="\n")
-            handle.write(text.encode("utf-8"))
+            handle.write(csv_text(table, TEXT_SUFFIXES[suffix]).encode("utf-8"))
         elif suffix == ".xlsx":
-            table.to_excel(handle, index=False, engine="openpyxl")
+            neutralise_formulas(table).to_excel(handle, index=False, engine="openpyxl")
         else:
             _parquet_ready(table).to_parquet(handle, index=False, engine="pyarrow")
 

@@ -14,6 +14,8 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, Literal
 
+import numpy as np
+
 Kind = Literal["proportion", "ratio", "correlation", "ratio-at-least", "reliability"]
 TOLERANCE: dict[Kind, float] = {
     "proportion": 0.08,
@@ -106,7 +108,7 @@ class TargetResult:
             "source": t.source,
             "target": t.target,
             "tolerance": t.describe_tolerance(),
-            "model": round(self.value, 4),
+            "model": round(self.value, 4) if np.isfinite(self.value) else None,
             "pass": self.passed,
         }
 
@@ -138,13 +140,18 @@ def check_formation(
         low["A"],
         low["C"],
         low["D"],
-        high["D"] / low["D"],
-        mal["D"] / low["D"],
+        _ratio(high["D"], low["D"]),
+        _ratio(mal["D"], low["D"]),
         trans["concordance"],
         trans["kappa"],
         trans["sensitivity_security_r"],
     ]
     return [TargetResult(target=t, value=v) for t, v in zip(FORMATION_TARGETS, values, strict=True)]
+
+
+def _ratio(a: float, b: float) -> float:
+    """``a / b``, undefined (nan, so the target is missed) when ``b`` is 0, as in a tiny population."""
+    return a / b if b else float("nan")
 
 
 T3_SOURCE = "Bakermans-Kranenburg & van IJzendoorn 2009 (Attach Hum Dev 11:223; 10,000+ AAIs); MODEL.md T3"

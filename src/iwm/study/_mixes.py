@@ -9,10 +9,13 @@ from __future__ import annotations
 import functools
 import math
 import os
+import tomllib
 from collections.abc import Mapping
 from typing import Any
 
 from iwm._errors import InputError, ParameterError
+from iwm._files import read_regular_file
+from iwm._yaml import MAX_BYTES, read_yaml
 from iwm.model._caregiving import MIXES, PROFILES, CaregiverProfile, CaregivingMix
 from iwm.model._caregiving import resolve_mix as resolve_named_mix
 from iwm.model._development import Development
@@ -58,28 +61,24 @@ def load_mix(path: str) -> CaregivingMix:
 
 
 def read_mix_file(path: str | os.PathLike[str]) -> Any:
-    """The parsed content of a mix file (YAML or TOML), not yet validated."""
+    """The parsed content of a mix file (YAML or TOML), not yet validated.
+
+    Read with the limits of :mod:`iwm._yaml` (size, aliases, depth); a FIFO or a device is
+    refused, never read."""
     import pathlib
 
     p = pathlib.Path(path)
+    if p.suffix != ".toml":
+        return read_yaml(p)
+    raw = read_regular_file(p, max_bytes=MAX_BYTES, what="TOML file")
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(p), "file not found") from None
-    except (UnicodeDecodeError, OSError) as exc:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise InputError(str(p), f"cannot be read as UTF-8 text ({exc.__class__.__name__})") from None
-    try:
-        if p.suffix == ".toml":
-            import tomllib
-
-            data: Any = tomllib.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:  # parser errors carry their own line numbers
-        raise InputError(str(p), f"not valid {p.suffix[1:].upper()}: {' '.join(str(exc).split())}") from None
-    return data
+    except tomllib.TOMLDecodeError as exc:  # the parser's errors carry their own line numbers
+        raise InputError(str(p), f"not valid TOML: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise InputError(str(p), "refused: nested too deeply to read") from None
 
 
 def mix_from_mapping(data: Any, where: str) -> CaregivingMix:

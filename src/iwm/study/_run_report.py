@@ -476,11 +476,18 @@ def render_run(run: Run, sensitivity: Any = None) -> str:
 
 def write_report(run_path: Path, out: Path | None = None) -> Path:
     """Write the report of the run folder ``run_path`` (``report.html`` in it by default), atomically."""
+    from iwm._errors import InputError
     from iwm._files import atomic_write_text
     from iwm.study._experiments import sensitivity_of
     from iwm.study._store import open_run
 
     run = open_run(run_path)
     indices = sensitivity_of(run) if run.kind == "sweep" and run.status()["complete"] else None
-    target = out if out is not None else run.path / "report.html"
-    return atomic_write_text(target, render_run(run, indices))
+    target = Path(out) if out is not None else run.path / "report.html"
+    if target.is_dir():
+        raise InputError(str(target), "is a folder; name the report file, e.g. report.html")
+    page = render_run(run, indices)
+    try:
+        return atomic_write_text(target, page)
+    except OSError as exc:  # a full or read-only disk, a missing folder: no half report is left
+        raise InputError(str(target), f"cannot write the report ({exc.strerror or exc})") from None

@@ -27,9 +27,9 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pydantic
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from iwm import _yaml
 from iwm._errors import InputError
 from iwm.measure._people import STYLES
 from iwm.measure._readout import AdultReadout, InfantReadout
@@ -288,6 +288,8 @@ def _path_text(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif part == "" or not part.isprintable() or part != part.strip():
+            out += f".{part!r}" if out else repr(part)  # a key the user left empty, or with a line break
         elif part in ("str", "CaregivingSection") or any(ch in part for ch in "[]()"):
             continue  # pydantic's name for a branch of a union, not a key the user wrote
         else:
@@ -334,7 +336,7 @@ def explain(exc: pydantic.ValidationError, where: str, root: type[BaseModel] | N
     """The first problem of a validation error as an InputError naming the key path."""
     errors = exc.errors()
     # a union reports one error per branch: prefer the one that went deepest
-    first = max(errors, key=lambda e: len([p for p in e["loc"] if not str(p)[0].isupper()]))
+    first = max(errors, key=lambda e: len([p for p in e["loc"] if not str(p)[:1].isupper()]))
     first = errors[0] if len(errors) == 1 else first
     path = _path_text(first["loc"])
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
@@ -361,40 +363,9 @@ def scenario_from_mapping(data: Any, where: str = "scenario", base_dir: Path | N
 
 
 def read_yaml(path: str | Path) -> Any:
-    """Parse a YAML file safely; errors name the file, and a key given twice is an error."""
-
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(p), "file not found") from None
-    except IsADirectoryError:
-        raise InputError(str(p), "is a folder, not a YAML file") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise InputError(str(p), f"cannot be read as UTF-8 text ({exc.__class__.__name__})") from None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
-    except yaml.YAMLError as exc:
-        raise InputError(str(p), f"not valid YAML: {' '.join(str(exc).split())}") from None
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice in one mapping (YAML would keep the
-    last silently, so a study with a typo would run with a value the user did not mean)."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"key {key!r} appears twice (lines {seen[key] + 1} and {key_node.start_mark.line + 1})",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)
+    """Parse a YAML file safely, with limits on size, aliases and depth (:mod:`iwm._yaml`);
+    errors name the file, and a key given twice is an error."""
+    return _yaml.read_yaml(path)
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Overrides = ()) -> Scenario:
@@ -500,9 +471,9 @@ def parse_override(item: str) -> Override:
         example = "e.g. adult.params.protest or arms[1].therapy.weeks"
         raise InputError(label, f"{key!r} is not a key path ({example})") from None
     try:
-        value = yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError as exc:
-        raise InputError(label, f"the value is not valid YAML ({' '.join(str(exc).split())}); got {text!r}") from None
+        value = _yaml.load_yaml(text, label) if text.strip() else None
+    except InputError as exc:
+        raise InputError(label, f"the value is {exc.problem}; got {text!r}") from None
     if isinstance(value, Mapping | list):
         raise InputError(label, f"the value must be a YAML scalar (a number, true/false, null or text); got {text!r}")
     if not isinstance(value, str | int | float | bool | type(None)):

@@ -7,7 +7,12 @@ Layout of ``runs/NAME/``::
     tasks.jsonl            the journal: one line per finished task, appended and synced
     tables/TABLE/task-000012.parquet   one file per task and table
 
-Only the process that drives a run writes the folder; workers return tables. A task's files
+Only the process that drives a run writes the folder, and it holds the folder's lock
+(``.iwm.lock``, with ``filelock``) while it does: a second driver on the same folder is
+refused. Workers return tables. The manifest is written first, so a folder without one holds
+nothing but iwm's own leftovers and a run killed that early is simply started again. A full or
+read-only disk stops a run with a one-line error; the tasks finished so far stay, and no half
+file is left. A task's files
 are written atomically first, then its journal line, so a run killed at any moment (even
 SIGKILL) leaves finished tasks complete and unfinished ones absent or ignored: ``resume``
 runs exactly the tasks without a journal line and rewrites their files, so nothing is lost
@@ -16,6 +21,7 @@ and nothing is counted twice. Readers (:meth:`Run.query`) see only finished task
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -26,6 +32,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyarrow as pa
+import yaml
 
 from iwm._errors import InputError
 from iwm._files import atomic_write, atomic_write_text
@@ -35,6 +42,8 @@ from iwm.study._task import TABLES, run_task
 FORMAT = "iwm-run/1"
 MANIFEST = "manifest.json"
 JOURNAL = "tasks.jsonl"
+LOCK = ".iwm.lock"
+SCENARIO = "scenario.yaml"
 
 Progress = Callable[[int, int], None]
 
@@ -84,6 +93,13 @@ class Run:
     def __init__(self, path: Path, manifest: dict[str, Any]) -> None:
         self.path = path
         self.manifest = manifest
+        self._lock: Any = None  # held by the driving process from prepare() to the end of execute()
+
+    def close(self) -> None:
+        """Let go of the folder's lock (a driver does this when it stops)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     # ------------------------------------------------------------------ reading
 
@@ -124,8 +140,18 @@ class Run:
         return [t["id"] for t in self.tasks() if t["status"] == "done"]
 
     def files(self, table: str) -> list[Path]:
-        """The Parquet files of ``table`` from finished tasks, in task order."""
-        return [p for tid in self.done() if (p := self.path / "tables" / table / f"task-{tid}.parquet").exists()]
+        """The Parquet files of ``table`` from finished tasks, in task order; a file that links
+        out of the run folder is refused (SQL and readers see only the run's own files)."""
+        base = self.path.resolve()
+        out = []
+        for tid in self.done():
+            path = self.path / "tables" / table / f"task-{tid}.parquet"
+            if not path.exists():
+                continue
+            if not path.resolve().is_relative_to(base):
+                raise InputError(str(path), "links outside the run folder; refused")
+            out.append(path)
+        return out
 
     def table_names(self) -> list[str]:
         return [name for name in TABLES if self.files(name)]
@@ -175,22 +201,39 @@ class Run:
         con.execute("SET lock_configuration = true")
         return con
 
-    def query(self, sql: str) -> Any:
-        """Run DuckDB SQL over the run; a pandas DataFrame."""
+    def query(self, sql: str, *, timeout: float | None = None) -> Any:
+        """Run DuckDB SQL over the run; a pandas DataFrame. With ``timeout`` (seconds) a query
+        still running then is stopped with an error (the dashboard's queries have one)."""
+        import threading
+
         import duckdb
 
         views = ", ".join([*self.table_names(), "tasks"])
         if not isinstance(sql, str) or not sql.strip():
             raise InputError(f"query on {self.path}", f"the SQL is empty; e.g. SELECT * FROM summary (tables: {views})")
         con = self.connect()
+        fired = threading.Event()
+
+        def stop() -> None:
+            fired.set()
+            con.interrupt()
+
+        timer = threading.Timer(timeout, stop) if timeout is not None else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
         try:
             result = con.execute(sql)
-            if result.description is None:
+            if result is None or result.description is None:  # None: no statement at all (";")
                 raise InputError(f"query on {self.path}", "the statement returned no table; queries are read-only")
             return result.df()
         except duckdb.Error as exc:
+            if fired.is_set():
+                raise InputError(f"query on {self.path}", f"stopped after {timeout:g} s, the limit") from None
             raise InputError(f"query on {self.path}", f"{' '.join(str(exc).split())} (tables: {views})") from None
         finally:
+            if timer is not None:
+                timer.cancel()
             con.close()
 
     def status(self) -> dict[str, Any]:
@@ -208,8 +251,8 @@ class Run:
     # ------------------------------------------------------------------ writing (driver only)
 
     def _record(self, tid: str, tables: Mapping[str, pa.Table], seconds: float) -> None:
-        for name, table in tables.items():
-            _write_parquet(self.path / "tables" / name / f"task-{tid}.parquet", table)
+        """Write a task's tables, then its journal line; on a failed write none of them stays."""
+        written: list[Path] = []
         line = json.dumps(
             {
                 "id": tid,
@@ -219,10 +262,17 @@ class Run:
                 "rows": {name: t.num_rows for name, t in tables.items()},
             }
         )
-        with open(self.path / JOURNAL, "a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            for name, table in tables.items():
+                path = self.path / "tables" / name / f"task-{tid}.parquet"
+                _write_parquet(path, table)
+                written.append(path)
+            _append(self.path / JOURNAL, (line + "\n").encode("utf-8"))
+        except OSError:
+            for path in written:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            raise
 
     def _save_manifest(self) -> None:
         manifest = {**self.manifest, "updated": _now()}
@@ -232,6 +282,33 @@ class Run:
         ]
         self.manifest = manifest
         atomic_write_text(self.path / MANIFEST, json.dumps(manifest, indent=1, default=str) + "\n")
+
+
+def _append(path: Path, data: bytes) -> None:
+    """Append ``data`` to ``path`` and sync it; if the write fails (a full disk), cut the file
+    back to where it was, so no torn line is left."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        size = os.fstat(fd).st_size
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+            raise
+    finally:
+        os.close(fd)
+
+
+def _write_error(path: Path, exc: OSError) -> InputError:
+    return InputError(
+        str(path),
+        f"cannot write the run folder ({exc.strerror or exc}); the tasks finished so far are kept: "
+        "free space or make it writable, then finish with --resume",
+    )
 
 
 def _sql_text(text: str) -> str:
@@ -267,11 +344,100 @@ def prepare(
     sweep: Mapping[str, Any] | None = None,
     name: str | None = None,
 ) -> Run:
-    """Create the run folder, or reopen it with ``resume`` (checking it holds the same study)."""
+    """Create the run folder, or reopen it with ``resume`` (checking it holds the same study).
+
+    The returned run holds the folder's lock until :func:`execute` ends (or :meth:`Run.close`):
+    a second driver on the same folder is refused."""
+    p = Path(out)
+    if p.exists() and not p.is_dir():
+        raise InputError(str(p), "is a file; an iwm run needs a new or empty folder")
+    _check_fresh(p)
+    created = not p.exists()
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(p), f"cannot make the run folder ({exc.strerror or exc})") from None
+    try:
+        lock = _take_lock(p)
+    except BaseException:
+        if created:
+            _remove_fresh(p)
+        raise
+    try:
+        run = _prepare_locked(p, kind=kind, scenario=scenario, jobs=jobs, resume=resume, sweep=sweep, name=name)
+    except BaseException:
+        lock.release()
+        if created:
+            _remove_fresh(p)
+        raise
+    run._lock = lock
+    return run
+
+
+def _leftover(name: str) -> bool:
+    """A file iwm itself leaves in a run folder before its manifest exists: the lock, and the
+    temporary file of a manifest or scenario write that was killed."""
+    return name == LOCK or (name.startswith((f".{MANIFEST}.", f".{SCENARIO}.")) and name.endswith(".part"))
+
+
+def _check_fresh(p: Path) -> None:
+    """A folder without a manifest must hold nothing of the user's (iwm's own leftovers aside)."""
+    if not p.is_dir() or (p / MANIFEST).exists():
+        return
+    try:
+        foreign = [entry.name for entry in p.iterdir() if not _leftover(entry.name)]
+    except OSError as exc:
+        raise InputError(str(p), f"cannot read the folder ({exc.strerror or exc})") from None
+    if foreign:
+        raise InputError(str(p), "exists and is not empty; an iwm run needs a new or empty folder")
+
+
+def _take_lock(p: Path) -> Any:
+    from filelock import FileLock, Timeout
+
+    path = p / LOCK
+    try:
+        with open(path, "a"):  # a read-only folder is told apart from a busy one
+            pass
+    except OSError as exc:
+        raise InputError(str(p), f"cannot write the run folder ({exc.strerror or exc})") from None
+    lock = FileLock(path, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise InputError(
+            str(p),
+            "another iwm process is running this study now (it holds the folder's lock); "
+            "wait for it to finish, or stop it and finish with --resume",
+        ) from None
+    except OSError as exc:
+        raise InputError(str(p), f"cannot lock the run folder ({exc.strerror or exc})") from None
+    return lock
+
+
+def _remove_fresh(p: Path) -> None:
+    """Undo a folder this call created: remove what iwm wrote in it, then the folder."""
+    with contextlib.suppress(OSError):
+        for entry in p.iterdir():
+            if _leftover(entry.name) or entry.name in (MANIFEST, SCENARIO):
+                entry.unlink()
+        p.rmdir()
+
+
+def _prepare_locked(
+    p: Path,
+    *,
+    kind: str,
+    scenario: Scenario,
+    jobs: Sequence[Job],
+    resume: bool,
+    sweep: Mapping[str, Any] | None,
+    name: str | None,
+) -> Run:
     from iwm._version import __version__
 
-    p = Path(out)
     identity = {"kind": kind, "scenario_digest": scenario.digest(), "sweep_digest": _digest(sweep)}
+    scenario_text = yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False)
     if (p / MANIFEST).exists():
         run = open_run(p)
         if not resume:
@@ -287,18 +453,19 @@ def prepare(
             raise InputError(
                 str(p), f"holds a different study ({changed} differ), so it cannot be resumed with this one"
             )
-        for part in (p / "tables").glob("*/.*.part"):
-            part.unlink(missing_ok=True)  # temporary files of a write that was killed
-        _drop_torn_line(p / JOURNAL)
+        try:
+            for part in [*p.glob(".*.part"), *(p / "tables").glob("*/.*.part")]:
+                part.unlink(missing_ok=True)  # temporary files of a write that was killed
+            _drop_torn_line(p / JOURNAL)
+            if not (p / SCENARIO).exists():  # killed between the manifest and the scenario
+                atomic_write_text(p / SCENARIO, scenario_text)
+        except OSError as exc:
+            raise _write_error(p, exc) from None
         return run
-    if p.exists() and not p.is_dir():
-        raise InputError(str(p), "is a file; an iwm run needs a new or empty folder")
-    if p.exists() and any(p.iterdir()):
-        raise InputError(str(p), "exists and is not empty; an iwm run needs a new or empty folder")
-    try:
-        p.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(str(p), f"cannot make the run folder ({exc.strerror or exc})") from None
+    _check_fresh(p)  # again, under the lock
+    for part in p.glob(".*.part"):
+        with contextlib.suppress(OSError):
+            part.unlink()  # a manifest or scenario write that was killed
     manifest = {
         "format": FORMAT,
         **identity,
@@ -323,11 +490,15 @@ def prepare(
             for j in jobs
         ],
     }
-    import yaml
-
-    atomic_write_text(p / "scenario.yaml", yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False))
     run = Run(p, manifest)
-    run._save_manifest()
+    try:
+        run._save_manifest()  # first: a folder with a manifest is a run that can be resumed
+        atomic_write_text(p / SCENARIO, scenario_text)
+    except OSError as exc:
+        for written in (MANIFEST, SCENARIO):
+            with contextlib.suppress(OSError):
+                (p / written).unlink(missing_ok=True)
+        raise InputError(str(p), f"cannot write the run folder ({exc.strerror or exc})") from None
     return run
 
 
@@ -379,17 +550,28 @@ def execute(run: Run, jobs: Sequence[Job], executor: Any, progress: Progress | N
             return work(job, within)
 
     last_save = time.monotonic()
+    failed = True
     try:
         results: Iterator[tuple[str, dict[str, pa.Table], float]] = executor.imap_unordered(fn, todo)
         for tid, tables, seconds in results:
-            run._record(tid, tables, seconds)
+            try:
+                run._record(tid, tables, seconds)
+                if time.monotonic() - last_save > 5:
+                    run._save_manifest()
+                    last_save = time.monotonic()
+            except OSError as exc:  # a full or read-only disk: a clean stop, resumable
+                raise _write_error(run.path, exc) from None
             finished += PROGRESS_SCALE
             if progress:
                 progress(finished, total)
-            if time.monotonic() - last_save > 5:
-                run._save_manifest()
-                last_save = time.monotonic()
+        failed = False
     finally:
-        executor.close()
-        run._save_manifest()
+        try:
+            executor.close()
+            run._save_manifest()  # the journal is the record; this is a summary of it
+        except OSError as exc:
+            if not failed:
+                raise _write_error(run.path, exc) from None
+        finally:
+            run.close()
     return run

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,6 +45,11 @@ from iwm.study._scenario import (
 )
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
+
+MAX_POINTS = 10_000
+"""Most points a design may have (each is a validated scenario, checked before any task runs)."""
+MAX_TASKS = 100_000
+"""Most tasks (points x arms x replicates) a sweep may have."""
 
 DEFAULT_OUTPUTS = (
     "end_secure",
@@ -115,13 +121,16 @@ class Sweep:
         base_where: str,
         base_dir: Path | None = None,
         overrides: Overrides = (),
+        sweep_dir: Path | None = None,
     ) -> None:
         self.spec, self.base, self.where = spec, base, where
+        self.sweep_dir = sweep_dir if sweep_dir is not None else base_dir
         self.base_scenario = scenario_from_mapping(base, base_where, base_dir)
         self._check_overrides(as_overrides(overrides))
         self.base_scenario = with_overrides(self.base_scenario, overrides, base_where, base_dir)
         self._check_outputs()
         self._check_paths()
+        self._check_size()
         self.samples = self._design()
         self.points = [dict(zip(spec.parameters, row, strict=True)) for row in self.samples]
         self.scenarios = [self._scenario_at(i, point) for i, point in enumerate(self.points)]
@@ -167,6 +176,34 @@ class Sweep:
             if self.spec.design.method != "grid" and param.values is not None:
                 raise InputError(where, f"a {self.spec.design.method} design needs `low` and `high`, not `values`")
 
+    def size(self) -> int:
+        """The number of points of the design, computed without drawing it."""
+        d, params = self.spec.design, self.spec.parameters
+        if d.method == "grid":
+            return math.prod(len(p.values or []) for p in params.values())
+        return d.samples * (len(params) + (2 if d.method == "sobol" else 1))
+
+    def _check_size(self) -> None:
+        """Refuse a design too large to run before anything is allocated (a grid of ten
+        parameters with ten values each is ten billion points)."""
+        points = self.size()
+        d = self.spec.design
+        shape = (
+            " x ".join(str(len(p.values or [])) for p in self.spec.parameters.values())
+            if d.method == "grid"
+            else f"{d.samples} samples x {len(self.spec.parameters) + (2 if d.method == 'sobol' else 1)}"
+        )
+        where = f"{self.where}: design"
+        if points > MAX_POINTS:
+            raise InputError(where, f"a {d.method} of {shape} = {points:,} points, over the limit of {MAX_POINTS:,}")
+        per_point = len(self.base_scenario.arms) * self.base_scenario.replicates
+        if points * per_point > MAX_TASKS:
+            raise InputError(
+                where,
+                f"{points:,} points x {per_point:,} tasks each (arms x replicates) = {points * per_point:,} tasks, "
+                f"over the limit of {MAX_TASKS:,}",
+            )
+
     def _design(self) -> list[list[Any]]:
         d, params = self.spec.design, self.spec.parameters
         if d.method == "grid":
@@ -186,12 +223,11 @@ class Sweep:
         return [[int(np.rint(v)) if isint else float(v) for v, isint in zip(row, integer, strict=True)] for row in x]
 
     def _scenario_at(self, i: int, point: Mapping[str, Any]) -> Scenario:
+        """The scenario of one point, validated in full now (the rules between sections, and
+        any mix file a parameter names, read relative to the sweep file), so a bad point stops
+        the sweep before its first task, not in the middle."""
         data = with_values(self.base_scenario.model_dump(mode="json"), point)
-        try:
-            return Scenario.model_validate(data)
-        except pydantic.ValidationError as exc:
-            err = explain(exc, f"{self.where}: point {i} {dict(point)}")
-            raise InputError(err.where, err.problem) from None
+        return scenario_from_mapping(data, f"{self.where}: point {i} {dict(point)}", self.sweep_dir)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -254,7 +290,7 @@ def sweep_from_mapping(
         scenario_dir = base_dir
     if not isinstance(base, Mapping):
         raise InputError(f"{where}: scenario", "must be a mapping or a scenario file")
-    return Sweep(spec, dict(base), where, where_base, scenario_dir, overrides)
+    return Sweep(spec, dict(base), where, where_base, scenario_dir, overrides, base_dir)
 
 
 def load_sweep(path: str | os.PathLike[str], overrides: Overrides = ()) -> Sweep:

@@ -6,9 +6,8 @@ import os
 
 import streamlit as st
 
-from iwm.app._logic import RUN_COLUMNS, list_runs
+from iwm.app._logic import QUERY_SECONDS, RUN_COLUMNS, list_runs, open_listed_run, report_text, write_run_report
 from iwm.app._ui import header, show_error
-from iwm.study._store import open_run
 
 header(
     "Runs: browse studies and their reports",
@@ -17,7 +16,9 @@ header(
     "trajectories (C1, C2), couples (C15) and therapy dose-response (C25-C29).",
 )
 
-root = st.text_input("Runs folder", os.environ.get("IWM_RUNS", "runs"))
+# The runs folder is the server's (`iwm app --runs`): the page reads and writes nothing outside it.
+root = os.environ.get("IWM_RUNS", "runs")
+st.caption(f"Runs folder: {root}")
 runs = list_runs(root)
 if runs.empty:
     st.info(f"No run folders under {root!r}. Make one with: iwm run examples/demo.yaml -o {root}/demo")
@@ -25,20 +26,18 @@ else:
     st.dataframe(runs[RUN_COLUMNS], hide_index=True)
     name = st.selectbox("Run", runs["run"].tolist())
     try:
-        run = open_run(runs.set_index("run").loc[name, "path"])
+        run = open_listed_run(root, name)
         status = run.status()
         st.caption(f"{status['kind']} '{status['name']}': {status['done']} of {status['tasks']} tasks done")
         sql = st.text_area("SQL", "SELECT arm, count(*) AS tasks, avg(end_secure) AS secure FROM summary GROUP BY arm")
         if st.button("Run the query"):
-            st.dataframe(run.query(sql), hide_index=True)
-        report = run.path / "report.html"
-        if report.exists():
+            st.dataframe(run.query(sql, timeout=QUERY_SECONDS), hide_index=True)
+        report = report_text(root, run)
+        if report is not None:
             with st.expander("Report", expanded=True):
                 st.iframe(report, height=900)  # a local HTML file: embedded as it is, scrolling inside
         elif st.button("Write the report"):
-            from iwm.study._run_report import write_report
-
-            write_report(run.path)
+            write_run_report(root, run)
             st.rerun()
     except Exception as exc:
         show_error(exc)
