@@ -146,6 +146,7 @@ GENERATED = {
         "LifeEventParams",
         "Components",
         "TherapyParams",
+        "PrimeParams",
     )
 }
 

@@ -44,6 +44,7 @@ from iwm.model._life import TRACE_FIELDS, AdultLife, live, pursue_withdraw_index
 from iwm.model._life_events import LifeEventParams
 from iwm.model._perception import perceive
 from iwm.model._population import Population
+from iwm.model._priming import Prime, PrimeParams
 from iwm.model._therapy import Components, Therapy, TherapyParams
 from iwm.study._calibration import (
     ADULT_TARGETS,
@@ -95,6 +96,8 @@ __all__ = [
     "ParameterError",
     "Placement",
     "Population",
+    "Prime",
+    "PrimeParams",
     "Run",
     "Scenario",
     "Sweep",

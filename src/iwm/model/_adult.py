@@ -141,6 +141,11 @@ class AdultParams(Params):
     danger_rate: float = bounded(0.5, 0, 5, "danger evidence per frightening outburst, at full plasticity")
     danger_safety_weight: float = bounded(0.05, 0, 1, "evidence of safety per calm day")
     strategy_rate: float = bounded(0.25, 0, 5, "weekly strategy revision per unit of surprise (C30)")
+    # momentary felt security (security priming, C4/C30)
+    security_buffer: float = bounded(0.5, 0, 1, "share of threat appraisal spared at full momentary felt security")
+    security_expectation: float = bounded(
+        0.3, 0, 1, "rise of the response expected of the partner at full momentary felt security"
+    )
     # outcomes (C13, C14, C31)
     satisfaction_rate: float = bounded(0.05, 0, 1, "daily rate at which satisfaction follows experience")
     conflict_cost: float = bounded(0.5, 0, 5, "satisfaction lost per unit of conflict")
@@ -213,6 +218,9 @@ class _Adults:
     trust_down: F
     trust_extra_down: F
     retention: F
+    # the momentary state around the chronic model (security priming; iwm.model._priming)
+    felt_security: F
+    primed: bool
     # constant columns
     zero: F
     one: F
@@ -248,6 +256,8 @@ class _Adults:
             ev_seen=zeros(),
             ev_hostile=zeros(),
             ev_rejected=zeros(),
+            felt_security=zeros(),
+            primed=False,
             zero=zeros(),
             one=np.ones(m, DTYPE),
         )

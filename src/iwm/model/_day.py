@@ -51,6 +51,8 @@ def appraise(s: _Adults, u: F, p: AdultParams) -> tuple[F, F]:
     stressor = u * u
     stressor *= p.stress_scale
     felt = stressor * s.appraisal
+    if s.primed:  # momentary felt security spares part of the threat (security priming)
+        felt *= 1 - p.security_buffer * s.felt_security
     felt += p.distress_feed * s.distress
     return stressor, felt
 
@@ -131,12 +133,14 @@ def receive(s: _Adults, given: F, withdrawal: F, away: B, p: AdultParams) -> F:
     return received
 
 
-def perceive_response(s: _Adults, received: F) -> F:
+def perceive_response(s: _Adults, received: F, p: AdultParams) -> F:
     """Perception through the model (C7, C21, C4): an ambiguous response is pulled toward what
     one expects of this partner (half the general model, half what the partner has shown),
     the hypervigilant expect rejection besides; awareness weakens the pull."""
     expected = s.trust * np.float32(0.5)
     expected += s.expect_offset
+    if s.primed:  # while primed, kinder responses are expected (security priming)
+        expected += p.security_expectation * s.felt_security
     expected -= received
     pull = s.one - received
     mn(pull, received, out=pull)
@@ -242,7 +246,7 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     away = u[2] < p.away_rate
     given, partner_bid, overwhelmed = respond(s, bids, withdrawal, u[3], p)
     received = receive(s, given, withdrawal, away, p)
-    perceived = perceive_response(s, received)
+    perceived = perceive_response(s, received, p)
     shown, unmet = regulate(s, bids, perceived, stressor, u[4], p)
     hostile, conflict = fight(s, bids, unmet, p)
     met = gather_evidence(s, shown, perceived, unmet, hostile, p)

@@ -45,6 +45,8 @@ from iwm.model._life_events import LifeEventParams, _Memory, life_events
 from iwm.model._params import check_value
 from iwm.model._partner_choice import acceptance, attraction, openness
 from iwm.model._population import DTYPE, Population
+from iwm.model._priming import Prime, fade
+from iwm.model._priming import prime as prime_people
 from iwm.model._rng import BLOCK, block_generator, check_seed
 from iwm.model._therapy import Therapy, session
 
@@ -219,6 +221,7 @@ class _LifeSpec:
     therapy: Therapy | None = None
     events: LifeEventParams | None = None
     snapshots: tuple[int, ...] = ()
+    prime: Prime | None = None
 
 
 class _Draws:
@@ -247,7 +250,10 @@ once for 32768 people instead of 4096 (measured: about a third faster); communit
 interact, so this changes speed only."""
 
 
-def _live_group(spec: _LifeSpec, pop: Population, clients: NDArray[np.bool_] | None, first_block: int) -> Group:
+Flags = NDArray[np.bool_] | None
+
+
+def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags, first_block: int) -> Group:
     """Adult life of consecutive communities (blocks) starting at ``first_block``."""
     p, mech, therapy, events = spec.params, spec.mechanisms, spec.therapy, spec.events
     sizes = [min(BLOCK, pop.n - lo) for lo in range(0, pop.n, BLOCK)]
@@ -270,11 +276,15 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: NDArray[np.bool_] | N
         snapshots[i] = s.dimensions(spec.readout)
     for week in range(spec.weeks):
         relationships_week(s, led, communities, p, mech)
-        for _ in range(DAYS_PER_WEEK):
+        for d in range(DAYS_PER_WEEK):
+            if spec.prime is not None and primed is not None and week * DAYS_PER_WEEK + d == spec.prime.day:
+                prime_people(s, primed, spec.prime.params)
             for g, lo, hi in communities:
                 draws.fill(g, buf[:, lo:hi])
             yesterday = s.partner_bid
             led.record_day(s, day(s, buf, p), yesterday)
+            if spec.prime is not None:
+                fade(s, spec.prime.params)
         update_model(s, p)
         if events is not None:
             u = np.concatenate([g.random((2, hi - lo), dtype=DTYPE) for g, lo, hi in communities], axis=1)
@@ -307,14 +317,16 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: NDArray[np.bool_] | N
     }
 
 
-def _run_blocks(spec: _LifeSpec, blocks: range, people: tuple[Population, NDArray[np.bool_] | None]) -> list[Group]:
-    """The communities of ``blocks``; ``people`` holds exactly their people (and who are clients)."""
-    pop, clients = people
+def _run_blocks(spec: _LifeSpec, blocks: range, people: tuple[Population, Flags, Flags]) -> list[Group]:
+    """The communities of ``blocks``; ``people`` holds exactly their people (who are clients,
+    who are primed)."""
+    pop, clients, primed = people
     out = []
     for first in range(blocks.start, blocks.stop, INNER_COMMUNITIES):
         last = min(first + INNER_COMMUNITIES, blocks.stop)
         part = slice((first - blocks.start) * BLOCK, (last - blocks.start) * BLOCK)
-        out.append(_live_group(spec, pop.take(part), None if clients is None else clients[part], first))
+        flags = [None if f is None else f[part] for f in (clients, primed)]
+        out.append(_live_group(spec, pop.take(part), flags[0], flags[1], first))
     return out
 
 
@@ -492,6 +504,7 @@ def live(
     therapy: Therapy | None = None,
     events: LifeEventParams | None = None,
     snapshot_years: tuple[float, ...] = (),
+    prime: Prime | None = None,
     chunk_size: int = 8 * BLOCK,
     workers: int = 1,
     progress: Progress | None = None,
@@ -500,7 +513,9 @@ def live(
 
     ``therapy`` gives weekly sessions to its clients (C25-C29) while their lives go on;
     ``events`` adds negative life events and relapse (:mod:`iwm.model._life_events`); the anxiety and
-    avoidance of everyone are recorded at each of ``snapshot_years`` (years from the start).
+    avoidance of everyone are recorded at each of ``snapshot_years`` (years from the start);
+    ``prime`` reminds its people of a secure figure on its day (security priming,
+    :mod:`iwm.model._priming`): a momentary state that fades within days.
     People meet partners inside their community (consecutive blocks of 4096 people), so
     ``chunk_size`` and ``workers`` change speed, never results.
     """
@@ -512,6 +527,8 @@ def live(
     for at in snapshot_years:
         check_value("snapshot_years", at, 0, years)
         marks.append(round(at * WEEKS_PER_YEAR))
+    if prime is not None and prime.people.shape[0] != population.n:
+        raise ParameterError("prime.people", f"one flag per person ({population.n})", prime.people.shape[0])
     if therapy is not None and therapy.clients.shape[0] != population.n:
         raise ParameterError("therapy.clients", f"one flag per person ({population.n})", therapy.clients.shape[0])
     spec = _LifeSpec(
@@ -523,11 +540,13 @@ def live(
         therapy=therapy,
         events=events,
         snapshots=tuple(marks),
+        prime=prime,
     )
 
-    def people(blocks: range) -> tuple[Population, NDArray[np.bool_] | None]:
+    def people(blocks: range) -> tuple[Population, Flags, Flags]:
         part = slice(blocks.start * BLOCK, blocks.stop * BLOCK)
-        return population.take(part), None if therapy is None else therapy.clients[part]
+        clients = None if therapy is None else therapy.clients[part]
+        return population.take(part), clients, None if prime is None else prime.people[part]
 
     parts = map_blocks(
         functools.partial(_run_blocks, spec),
@@ -585,8 +604,12 @@ def simulate_couples(
     params: AdultParams | None = None,
     mechanisms: Mechanisms | None = None,
     readout: AdultReadout | None = None,
+    prime: Prime | None = None,
 ) -> dict[str, NDArray[Any]]:
     """Fixed couples (``a[i]`` with ``b[i]``) day by day, with every day recorded.
+
+    ``prime`` (flags over the a's then the b's, length ``2 * a.n``) reminds those people of a
+    secure figure on its day (:mod:`iwm.model._priming`).
 
     Returns arrays of shape (days, 2, couples) per field of :data:`TRACE_FIELDS` (axis 1:
     partner a, partner b). Beliefs and dimensions are revised weekly, as in :func:`live`.
@@ -605,9 +628,15 @@ def simulate_couples(
     g = block_generator(seed, COUPLES_STREAM, 0)
     buf = np.empty((N_DAILY, 2 * k), dtype=DTYPE)
     trace = {f: np.empty((days, 2 * k), dtype=bool if f == "approached" else DTYPE) for f in TRACE_FIELDS}
+    if prime is not None and prime.people.shape[0] != 2 * k:
+        raise ParameterError("prime.people", f"one flag per person of a, then of b ({2 * k})", prime.people.shape[0])
     for t in range(days):
+        if prime is not None and t == prime.day:
+            prime_people(s, prime.people, prime.params)
         g.random(out=buf, dtype=DTYPE)
         today = day(s, buf, p)
+        if prime is not None:
+            fade(s, prime.params)
         anx, avo = s.dimensions(r)
         row = {
             **{f: getattr(today, f) for f in TRACE_FIELDS if hasattr(today, f)},

@@ -29,6 +29,7 @@ from iwm.model._caregiving import MIXES, PROFILES, CaregiverProfile, Transmissio
 from iwm.model._formation import FormationParams
 from iwm.model._life_events import LifeEventParams
 from iwm.model._params import Params, _fmt
+from iwm.model._priming import PrimeParams
 from iwm.model._therapy import TherapyParams
 
 STEP1 = "tuned to the formation signatures (step 1): each pure kind of caregiving gives its own majority infant class"
@@ -60,10 +61,21 @@ PROVENANCE: dict[type[Params], list[tuple[str, str]]] = {
             r"dating_|attraction_|acceptance_",
             "tuned: about two thirds of adults partnered after a few years (step 6)",
         ),
+        (
+            r"security_",
+            "assumption: security priming lowers threat appraisal and raises expected care "
+            "(Mikulincer & Shaver 2007); uncalibrated",
+        ),
         (r".*", ADULT),
     ],
     LifeEventParams: [(r".*", "assumption: order of magnitude only, unsourced; uncalibrated")],
     TherapyParams: [(r".*", "uncalibrated: no therapy target in MODEL.md; dose-response is reported, not claimed")],
+    PrimeParams: [
+        (
+            r".*",
+            "assumption: a transient effect over days (Mikulincer & Shaver 2007; Gillath et al. 2008); uncalibrated",
+        )
+    ],
     InfantReadout: [
         (r"separation_distress|observation_noise", "assumption: coder and episode-to-episode variation (step 2)"),
         (r".*", "tuned (step 2): the pure kinds of caregiving separate into A/B/C/D"),

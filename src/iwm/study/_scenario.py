@@ -39,6 +39,7 @@ from iwm.model._caregiving import MIXES, TransmissionParams
 from iwm.model._formation import FormationParams
 from iwm.model._life_events import LifeEventParams
 from iwm.model._params import Params, Switches
+from iwm.model._priming import PrimeParams
 from iwm.model._rng import MAX_SEED
 from iwm.model._therapy import Components, TherapyParams
 from iwm.study._mixes import mix_from_mapping
@@ -149,10 +150,22 @@ class TherapySection(BaseModel):
     params: _section(TherapyParams)  # type: ignore[valid-type]
 
 
+class PrimeSection(BaseModel):
+    """A reminder of a secure figure (security priming): who, on which day, how strong."""
+
+    model_config = _STRICT
+    people: ClientsSection = Field(
+        default_factory=lambda: ClientsSection(styles=["secure", "preoccupied", "dismissing", "fearful"])
+    )
+    day: Annotated[int, Field(ge=0, le=80 * 364, strict=True)] = 0
+    params: _section(PrimeParams)  # type: ignore[valid-type]
+
+
 class ArmSection(BaseModel):
     model_config = _STRICT
     name: Annotated[str, Field(min_length=1, max_length=80)]
     therapy: TherapySection | None = None
+    prime: PrimeSection | None = None
 
 
 class TrajectoryRecorder(BaseModel):

@@ -51,9 +51,10 @@ from iwm.model._formation import FormationParams
 from iwm.model._life import WEEKS_PER_YEAR, AdultLife, live
 from iwm.model._life_events import LifeEventParams
 from iwm.model._population import Population
+from iwm.model._priming import Prime, PrimeParams
 from iwm.model._therapy import Components, Therapy, TherapyParams
 from iwm.study._couples import dyad
-from iwm.study._scenario import ClientsSection, Scenario, TaskSpec, TherapySection, build
+from iwm.study._scenario import ClientsSection, PrimeSection, Scenario, TaskSpec, TherapySection, build
 from iwm.study._trials import cohens_d
 
 TABLES = ("summary", "people", "trajectories", "pairings", "couples")
@@ -180,6 +181,7 @@ def run_task(
             mechanisms=build(Mechanisms, adult.mechanisms),
             readout=readout,
             therapy=_therapy(therapy, clients) if therapy is not None else None,
+            prime=_prime(arm.prime, style18) if arm.prime is not None else None,
             events=build(LifeEventParams, adult.events) if adult.events is not None else None,
             snapshot_years=snapshot_years,
             chunk_size=sc.execution.chunk_size,
@@ -209,6 +211,13 @@ def run_task(
             sc.recorders.trajectories.sample, anx18, avo18, style18, clients, life, marks, ids
         )
     return tables
+
+
+def _prime(section: PrimeSection, style18: NDArray[np.int8]) -> Prime:
+    """The arm's reminder of a secure figure, for people of the given styles at 18."""
+    return Prime(
+        people=select_clients(style18, section.people), day=section.day, params=build(PrimeParams, section.params)
+    )
 
 
 def _therapy(t: TherapySection, clients: NDArray[np.bool_]) -> Therapy:
