@@ -166,7 +166,7 @@ class Person(mesa.Agent):
         # 3. the bid: shown share (C11), amplified (C6), plus protest after absence (C8)
         self.expressed = felt * self.gain
         if approached and felt > self.threshold_eff:
-            self.bid = self.protest_gain * self.absent * felt + self.expressed
+            self.bid = min(self.protest_gain * self.absent * felt + self.expressed, p.max_bid)  # bounded
         else:
             self.bid = 0.0
         # withdrawal: distance kept (C12) and a day's retreat when fear won (C17, C19)

@@ -108,6 +108,7 @@ class AdultParams(Params):
     amplification: float = bounded(0.6, 0, 5, "bid amplification per unit of hyperactivation (C6)")
     protest: float = bounded(0.6, 0, 5, "protest per unit of hyperactivation after the partner was absent (C8)")
     away_rate: float = bounded(0.1, 0, 1, "daily chance that a partner is away and cannot respond (C8)")
+    max_bid: float = bounded(5.0, 0.5, 20, "upper bound of bid intensity (C6, C8): bids lie in [0, max_bid]")
     # the response (C10, C12, C20)
     responsiveness: float = bounded(0.95, 0, 1, "responsiveness of a secure, calm partner")
     responsiveness_trust: float = bounded(0.3, 0, 2, "responsiveness per unit of E[A] above .5")

@@ -72,15 +72,18 @@ def activate(s: _Adults, felt: F, u: F, p: AdultParams) -> tuple[F, B]:
     return fear, conflict_noise > fear
 
 
-def bid(s: _Adults, felt: F, approached: B) -> tuple[F, F]:
+def bid(s: _Adults, felt: F, approached: B, p: AdultParams) -> tuple[F, F]:
     """The bid: the shown share of felt need (suppression, C11), amplified (hyperactivation,
     C6), plus protest after the partner's absence (fear of abandonment, C8), when felt need
-    passes the activation threshold. Returns the expressed need and the bid."""
+    passes the activation threshold. Intensity lies in [0, ``max_bid``]: no one can cling or
+    protest without limit (the default bound, 5, is above 99.9% of the bids an unbounded rule
+    gives, so it cuts only runaway escalation). Returns the expressed need and the bid."""
     expressed = felt * s.gain
     out = s.protest_gain * s.absent
     out *= felt
     out += expressed
     out *= approached & (felt > s.threshold_eff)
+    np.minimum(out, np.float32(p.max_bid), out=out)
     return expressed, out
 
 
@@ -241,7 +244,7 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     """
     stressor, felt = appraise(s, u[0], p)
     fear, approached = activate(s, felt, u[1], p)
-    expressed, bids = bid(s, felt, approached)
+    expressed, bids = bid(s, felt, approached, p)
     withdrawal = withdraw(s, fear, approached, p)
     away = u[2] < p.away_rate
     given, partner_bid, overwhelmed = respond(s, bids, withdrawal, u[3], p)
