@@ -150,3 +150,17 @@ def test_app_command_line_is_local_headless_and_silent():
     assert flags["--server.headless"] == "true"
     assert int(flags["--server.maxUploadSize"]) * 1024 * 1024 >= logic.MAX_UPLOAD_BYTES
     assert all(isinstance(part, str) for part in cmd)
+
+
+def test_a_relative_runs_folder_lists_and_opens_its_runs(tmp_path, monkeypatch):
+    """`iwm app --runs runs` passes a relative folder: runs in it must be found and opened (a
+    relative root was once joined twice, runs/runs/NAME, and the Runs page showed nothing)."""
+    from iwm.app._logic import list_runs, open_listed_run
+
+    iwm.run_scenario(
+        {"name": "rel", "population": {"n": 300}, "adult": {"years": 0.1}}, tmp_path / "runs" / "rel", workers=1
+    )
+    monkeypatch.chdir(tmp_path)
+    runs = list_runs("runs")
+    assert runs["run"].tolist() == ["rel"]
+    assert open_listed_run("runs", "rel").status()["done"] == 1

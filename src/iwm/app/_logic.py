@@ -357,7 +357,7 @@ def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
     A folder that links out of ``root`` is left out."""
     from iwm.study._store import MANIFEST, open_run
 
-    base = Path(root)
+    base = Path(root).resolve()  # folders below are absolute, so `within` never joins a relative root twice
     if not base.is_dir():
         return pd.DataFrame(columns=[*RUN_COLUMNS, "path"])
     folders = [base] if (base / MANIFEST).exists() else sorted(p for p in base.iterdir() if (p / MANIFEST).exists())
