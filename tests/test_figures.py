@@ -153,3 +153,25 @@ def test_a_figure_whose_column_is_gone_becomes_a_note_not_a_crash(low_risk_run, 
     page = render_run(low_risk_run)
     assert "Not shown: this run&#39;s tables have no column &#39;couple_index&#39;" in page
     assert "Adult styles" in page  # the rest of the report is there
+
+
+def test_the_report_compares_each_dose_with_the_arm_without_sessions():
+    """One effect size: treated minus untreated (same clients, same seed, same replicate), in
+    SDs of the whole sample; the arm without sessions is 0 by construction."""
+    import pandas as pd
+
+    from iwm.study._run_report import versus_control
+
+    summary = pd.DataFrame(
+        {
+            "replicate": [0, 0, 1, 1],
+            "point": [0, 0, 0, 0],
+            "therapy_weeks": [0, 20, 0, 20],
+            "clients_anxiety_d_end": [-0.10, -0.40, -0.12, -0.38],
+            "clients_avoidance_d_end": [0.0, -0.2, 0.02, -0.22],
+        }
+    )
+    effects = versus_control(summary)
+    assert effects.loc[effects["therapy_weeks"] == 0, "effect_anxiety"].tolist() == [0, 0]
+    assert effects.loc[effects["therapy_weeks"] == 20, "effect_anxiety"].round(2).tolist() == [-0.30, -0.26]
+    assert versus_control(summary[summary["therapy_weeks"] > 0]) is None

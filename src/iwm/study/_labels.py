@@ -41,6 +41,8 @@ LABELS: dict[str, str] = {
     "pursue_withdraw_secure": "pursue-withdraw, secure couples",
     "therapy_weeks": "weeks of therapy",
     "clients": "clients",
+    "effect_anxiety": "anxiety d vs no sessions",
+    "effect_avoidance": "avoidance d vs no sessions",
     "clients_anxiety_d": "anxiety d, therapy",
     "clients_avoidance_d": "avoidance d, therapy",
     "clients_anxiety_d_end": "anxiety d, to end",

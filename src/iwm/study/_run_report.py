@@ -252,24 +252,49 @@ def _band(ax: Any, x: Any, groups: Any, column: str, style: str, colour_: Any, n
         ax.fill_between(x, mean - half, mean + half, color=colour_, alpha=0.18, lw=0)
 
 
+EFFECTS = {"clients_anxiety_d_end": "effect_anxiety", "clients_avoidance_d_end": "effect_avoidance"}
+
+
+def versus_control(treated: Any) -> Any | None:
+    """Each dose's ``_d_end`` minus that of the arm without sessions (0 weeks) of the same
+    replicate and sweep point: the same clients under the same seed, so the difference is the
+    effect of the sessions, in SDs of the whole sample. None without such an arm."""
+    control = treated[treated["therapy_weeks"] == 0]
+    if control.empty:
+        return None
+    keys = [k for k in ("point", "replicate") if k in treated]
+    base = control.groupby(keys)[list(EFFECTS)].mean()
+    joined = treated.join(base, on=keys, rsuffix="_control")
+    for column, effect in EFFECTS.items():
+        joined[effect] = joined[column] - joined[f"{column}_control"]
+    return joined
+
+
 def therapy_section(summary: Any) -> Section | None:
-    """Dose-response (Cohen's d) and earned security by weeks of therapy, with 95% bands."""
+    """Dose-response (d in SDs of the whole sample: versus the arm without sessions where there
+    is one) and earned security by weeks of therapy, with 95% bands."""
     needed = ("therapy_weeks", "clients_anxiety_d_end", "clients_avoidance_d_end")
     if not all(c in summary for c in needed):
         return None
     treated = summary[summary["therapy_weeks"].notna()]
     if treated.empty or treated["clients_anxiety_d_end"].isna().all():
         return None
+    compared = versus_control(treated)
+    if compared is not None:
+        treated = compared
+        anx, avo = EFFECTS["clients_anxiety_d_end"], EFFECTS["clients_avoidance_d_end"]
+        ylabel = "d vs no sessions, to the end of the run\n(treated - untreated, SD of the whole sample)"
+    else:
+        anx, avo = "clients_anxiety_d_end", "clients_avoidance_d_end"
+        ylabel = "change to the end of the run\n(d, SD of the whole sample)"
     groups = treated.groupby("therapy_weeks")
     weeks = np.array(sorted(groups.groups), dtype=float)
     plt = _pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
-    _band(left, weeks, groups, "clients_anxiety_d_end", "-o", colour(1), "anxiety")
-    _band(left, weeks, groups, "clients_avoidance_d_end", "-o", colour(0), "avoidance")
+    _band(left, weeks, groups, anx, "-o", colour(1), "anxiety")
+    _band(left, weeks, groups, avo, "-o", colour(0), "avoidance")
     left.axhline(0, color="#999", lw=0.6)
-    left.set(
-        xlabel="weeks of therapy", ylabel="change to the end of the run\n(Cohen's d, SD units)", title="Dose-response"
-    )
+    left.set(xlabel="weeks of therapy", ylabel=ylabel, title="Dose-response")
     left.legend(frameon=False, fontsize=8)
     for column, style, i, name in (
         ("clients_secure_post", "-o", 2, "at the end of therapy"),
@@ -281,7 +306,7 @@ def therapy_section(summary: Any) -> Section | None:
     right.set(xlabel="weeks of therapy", ylabel="share of clients secure", title="Earned security and relapse")
     right.legend(frameon=False, fontsize=8)
     fig.tight_layout()
-    cols = [c for c in ("clients", *CLIENT_OUTCOMES[:7]) if c in treated]
+    cols = [c for c in ("clients", *EFFECTS.values(), *CLIENT_OUTCOMES[:7]) if c in treated]
     means = groups[cols].mean().reset_index()
     table = html_table(
         means.rename(columns=labels(means.columns)),
@@ -293,9 +318,11 @@ def therapy_section(summary: Any) -> Section | None:
     ci = f" Bands{words.removeprefix('; error bars')}." if words else ""
     return Section(
         "Therapy: dose-response and relapse",
-        "Clients treated for each number of weeks (arms or sweep points): change of anxiety and avoidance from the "
-        "start of therapy to the end of the run (the same window at every dose; the table also gives the change "
-        "over the sessions themselves), and the share of clients secure at the end of therapy and at the end of the "
+        "Clients treated for each number of weeks (arms or sweep points): the effect on anxiety and avoidance from "
+        "the start of therapy to the end of the run (the same window at every dose), as d: a mean difference in SDs "
+        "of the whole sample at the start of therapy; where an arm gives the same clients no sessions, d is treated "
+        "minus untreated (the effect of the sessions), else the clients' change (the table also gives the change "
+        "over the sessions themselves); and the share of clients secure at the end of therapy and at the end of the "
         "run. Therapy is a reliable, attuned relationship (C25) with awareness, regulation, integration and new "
         f"patterns (C26-C29); stress pulls former clients back toward their old pattern (relapse).{ci}",
         figure_uri(fig),

@@ -55,7 +55,6 @@ from iwm.model._priming import Prime, PrimeParams
 from iwm.model._therapy import Components, Therapy, TherapyParams
 from iwm.study._couples import dyad
 from iwm.study._scenario import ClientsSection, PrimeSection, Scenario, TaskSpec, TherapySection, build
-from iwm.study._trials import cohens_d
 
 TABLES = ("summary", "people", "trajectories", "pairings", "couples")
 
@@ -278,10 +277,16 @@ def _therapy_summary(
     when: tuple[float | None, float | None],
     snapshot_years: tuple[float, ...],
 ) -> dict[str, Any]:
-    """Clients' change over therapy (Cohen's d from the start to the end of therapy) and from
-    the start of therapy to the end of the run (``_end``: the same window in every arm, so
-    arms with different doses compare), earned security at the end of therapy and of the
-    run, relapse, and mean change from 18 to the end."""
+    """Clients' standardized change over therapy (``_d``: from the start to the end of therapy)
+    and from the start of therapy to the end of the run (``_d_end``: the same window in every
+    arm), earned security at the end of therapy and of the run, relapse, and mean change from 18
+    to the end.
+
+    Every d is a mean difference divided by the SD of the *whole sample* at the start of therapy
+    (not the clients' restricted range), the yardstick of :func:`iwm.measure._change.effect_size`.
+    The arms of a replicate treat the same clients under the same seed, so the effect of a dose
+    is the difference of two arms' ``_d_end`` (treated minus an arm without sessions): the
+    report shows it that way."""
     out: dict[str, Any] = {
         "therapy_weeks": therapy.weeks if therapy is not None else None,
         "clients": int(clients.sum()),
@@ -300,13 +305,19 @@ def _therapy_summary(
 
     (anx_pre, avo_pre), (anx_post, avo_post) = at(pre), at(post)
     anx_end, avo_end = anxiety(life.end, r)[clients], avoidance(life.end, r)[clients]
+    whole = at18 if not pre else life.snapshots[snapshot_years.index(pre)]
+    sd_anx, sd_avo = float(np.std(whole[0], dtype=np.float64)), float(np.std(whole[1], dtype=np.float64))
+
+    def d(before: NDArray[np.floating], after: NDArray[np.floating], sd: float) -> float | None:
+        return float(np.mean(after - before, dtype=np.float64) / sd) if sd > 0 and before.size else None
+
     secure_post = categorize(anx_post, avo_post) == SECURE_ADULT
     secure_end = categorize(anx_end, avo_end) == SECURE_ADULT
     out.update(
-        clients_anxiety_d=cohens_d(anx_pre, anx_post),
-        clients_avoidance_d=cohens_d(avo_pre, avo_post),
-        clients_anxiety_d_end=cohens_d(anx_pre, anx_end),
-        clients_avoidance_d_end=cohens_d(avo_pre, avo_end),
+        clients_anxiety_d=d(anx_pre, anx_post, sd_anx),
+        clients_avoidance_d=d(avo_pre, avo_post, sd_avo),
+        clients_anxiety_d_end=d(anx_pre, anx_end, sd_anx),
+        clients_avoidance_d_end=d(avo_pre, avo_end, sd_avo),
         clients_secure_post=float(secure_post.mean()),
         clients_secure_end=float(secure_end.mean()),
         clients_relapse=float((secure_post & ~secure_end).sum() / secure_post.sum()) if secure_post.any() else None,
