@@ -78,10 +78,12 @@ def scenario_run(tmp: Path) -> str:
 EXPECTED = {
     # Regenerated for the "Working model v2" changes of behaviour (and only those): the therapy
     # trial became a randomized waitlist trial, and bid intensity is bounded (max_bid = 5,
-    # above 99.9% of the bids the unbounded rule gave). Formation is unchanged since the layer move.
+    # above 99.9% of the bids the unbounded rule gave); and the scenario run's clients' d now
+    # divides by the whole sample's SD (a study-level change). Formation is unchanged since the
+    # layer move.
     "couples": "26f34e863097e26c",
     "formation": "86b946f0f30242e3",
-    "scenario_run": "5fff57c330f5267e",
+    "scenario_run": "b6e87012e9a5e57c",
     "therapy": "344d3dd435b78fe4",
 }
 
