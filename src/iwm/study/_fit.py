@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -70,7 +71,21 @@ def require_fit() -> tuple[Any, Any]:
         import bayesflow
     except ImportError:
         raise FitUnavailable("bayesflow") from None
+    _quiet()
     return keras, bayesflow
+
+
+def _quiet() -> None:
+    """No log lines or sampling bars from the libraries: iwm shows its own progress."""
+    import functools
+    import logging
+
+    for name in ("bayesflow", "jax", "jax._src.xla_bridge"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    samplers = sys.modules.get("bayesflow.approximators.helpers.samplers")
+    bar = getattr(samplers, "tqdm", None)
+    if bar is not None and not isinstance(bar, functools.partial):
+        samplers.tqdm = functools.partial(bar, disable=True)  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -87,9 +102,11 @@ class Budget:
     """Most respondents per simulated sample (a larger data set is simulated at this size)."""
     depth: int = 4
     width: int = 64
+    checks: int = 200
+    """`iwm fit-check`: simulated data sets with known truth on which the estimator is judged."""
 
     def __post_init__(self) -> None:
-        for name in ("simulations", "epochs", "batch_size", "posterior_samples", "predictive", "max_n", "depth"):
+        for name in ("simulations", "epochs", "batch_size", "posterior_samples", "predictive", "max_n", "depth", "checks"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ParameterError(f"budget.{name}", "a whole number >= 1", value)
@@ -98,9 +115,12 @@ class Budget:
 
 
 BUDGETS: dict[str, Budget] = {
-    "tiny": Budget(simulations=48, epochs=2, batch_size=16, posterior_samples=64, predictive=4, max_n=200, depth=2, width=16),
-    "small": Budget(simulations=2000, epochs=40, batch_size=64, posterior_samples=1000, predictive=40, max_n=2000),
-    "full": Budget(simulations=20000, epochs=100, batch_size=128, posterior_samples=2000, predictive=200, max_n=20000),
+    "tiny": Budget(simulations=48, epochs=2, batch_size=16, posterior_samples=64, predictive=4, max_n=200, depth=2, width=16,
+                   checks=12),
+    "small": Budget(simulations=2000, epochs=40, batch_size=64, posterior_samples=1000, predictive=40, max_n=2000,
+                    checks=200),
+    "full": Budget(simulations=20000, epochs=100, batch_size=128, posterior_samples=2000, predictive=200, max_n=20000,
+                   checks=1000),
 }
 """``tiny`` is for tests and a first look; ``small`` for a quick fit; ``full`` for a study."""
 
@@ -242,7 +262,9 @@ def simulate(
         for i, (row, s) in enumerate(zip(theta, seeds, strict=True))
     ]
     out = np.zeros((len(jobs), len(design.names())))
-    executor = make_executor(workers, scheduler, tasks=len(jobs))
+    # JAX runs threads once loaded: forking this process then can deadlock a worker
+    start_method = "spawn" if "jax" in sys.modules else None
+    executor = make_executor(workers, scheduler, tasks=len(jobs), start_method=start_method)
     try:
         for done, (i, stats) in enumerate(executor.imap_unordered(simulate_sample, jobs), start=1):
             out[i] = stats
