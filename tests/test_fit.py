@@ -24,7 +24,7 @@ from iwm.study._fit import (
     training_set,
 )
 from iwm.study._fit_data import FitData, load_data, read_couples, read_infants, read_questionnaire
-from iwm.study._fit_priors import DEFAULT_PRIORS, Prior, PriorSet, load_priors
+from iwm.study._fit_priors import DEFAULT_PRIORS, PriorSet, load_priors
 from iwm.study._fit_summaries import questionnaire_names, summarize, summary_names
 
 TINY = Budget(
@@ -145,11 +145,16 @@ def test_scenario_at_sets_the_mix_and_key_paths():
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        ("parameters:\n  population.formation.nonsense: {low: 0, high: 1}\n", "parameters.population.formation.nonsense"),
+        (
+            "parameters:\n  population.formation.nonsense: {low: 0, high: 1}\n",
+            "parameters.population.formation.nonsense",
+        ),
         ("parameters:\n  population.formation.learning_rate: {low: 0, high: 99}\n", "learning_rate"),
         ("parameters:\n  population.formation.learning_rate: {low: 2, high: 1}\n", "needs low < high"),
-        ("parameters:\n  caregiving.rejecting: {low: 0, high: 0.6}\n  caregiving.frightening: {low: 0, high: 0.6}\n",
-         "add up to at most 1; got 1.2"),
+        (
+            "parameters:\n  caregiving.rejecting: {low: 0, high: 0.6}\n  caregiving.frightening: {low: 0, high: 0.6}\n",
+            "add up to at most 1; got 1.2",
+        ),
         ("parameters:\n  caregiving.sensitive: {low: 0, high: 0.5}\n", "not a caregiving share"),
         ("parameters:\n  population.formation.learning_rate: {low: 0.1}\n", "high: is required"),
         ("prior:\n  x: 1\n", "prior: unknown key"),
@@ -235,7 +240,7 @@ def trained():
 
 @needs_fit
 def test_posterior_has_the_right_shape_and_stays_in_the_prior(trained):
-    priors, design, _, x, est = trained
+    priors, _design, _, x, est = trained
     draws = est.sample(x[:2], TINY.posterior_samples, seed=1)
     assert draws.shape == (2, TINY.posterior_samples, len(priors.priors))
     for j, p in enumerate(priors.priors):

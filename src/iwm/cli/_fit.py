@@ -53,10 +53,12 @@ def stage_bars(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]
 def register(app: typer.Typer) -> None:
     @app.command("fit")
     def fit_cmd(
-        data: Annotated[Path, typer.Argument(help="questionnaire file (scored or raw ECR-R/ECR-S), or a data file (YAML)")],
-        out: Annotated[Path, typer.Option("--out", "-o", help="folder for posterior, plots, checks and estimator")] = Path(
-            "iwm-fit"
-        ),
+        data: Annotated[
+            Path, typer.Argument(help="questionnaire file (scored or raw ECR-R/ECR-S), or a data file (YAML)")
+        ],
+        out: Annotated[
+            Path, typer.Option("--out", "-o", help="folder for posterior, plots, checks and estimator")
+        ] = Path("iwm-fit"),
         priors: Priors = None,
         budget: Budget = "small",
         seed: FitSeed = 0,
@@ -83,12 +85,20 @@ def register(app: typer.Typer) -> None:
         prior_set = load_priors(priors) if reuse is None else None
         with stage_bars() as progress:
             result = fit(
-                sample, prior_set, budget=budget, seed=seed, workers=workers, scheduler=scheduler,
-                estimator=reuse, progress=progress,
+                sample,
+                prior_set,
+                budget=budget,
+                seed=seed,
+                workers=workers,
+                scheduler=scheduler,
+                estimator=reuse,
+                progress=progress,
             )
         paths = write_fit(result, out, save_estimator=reuse is None)
         for row in result.summary.itertuples(index=False):
-            typer.echo(f"  {row.parameter}: {row.mean:.3g} [{row.q05:.3g}, {row.q95:.3g}] contraction {row.contraction:.2f}")
+            typer.echo(
+                f"  {row.parameter}: {row.mean:.3g} [{row.q05:.3g}, {row.q95:.3g}] contraction {row.contraction:.2f}"
+            )
         inside = int(result.predictive["inside"].sum())
         typer.echo(f"  predictive check: {inside}/{len(result.predictive)} statistics inside 5-95%")
         for note in result.info["notes"]:
@@ -103,7 +113,9 @@ def register(app: typer.Typer) -> None:
         n: Annotated[int, typer.Option("--n", help="respondents per simulated sample")] = 1000,
         infants: Annotated[int, typer.Option("--infants", help="classified infants per simulated sample")] = 100,
         as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
-        out: Annotated[Path | None, typer.Option("--out", "-o", help="also write check.json and the table here")] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", "-o", help="also write check.json and the table here")
+        ] = None,
         workers: Workers = None,
         scheduler: Scheduler = None,
     ) -> None:
@@ -117,7 +129,13 @@ def register(app: typer.Typer) -> None:
         prior_set = load_priors(priors)
         with stage_bars(not as_json) as progress:
             result = fit_check(
-                prior_set, budget=budget, seed=seed, n=n, infants=infants, workers=workers, scheduler=scheduler,
+                prior_set,
+                budget=budget,
+                seed=seed,
+                n=n,
+                infants=infants,
+                workers=workers,
+                scheduler=scheduler,
                 progress=progress,
             )
         document = result.to_json()

@@ -27,7 +27,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,7 +106,16 @@ class Budget:
     """`iwm fit-check`: simulated data sets with known truth on which the estimator is judged."""
 
     def __post_init__(self) -> None:
-        for name in ("simulations", "epochs", "batch_size", "posterior_samples", "predictive", "max_n", "depth", "checks"):
+        for name in (
+            "simulations",
+            "epochs",
+            "batch_size",
+            "posterior_samples",
+            "predictive",
+            "max_n",
+            "depth",
+            "checks",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ParameterError(f"budget.{name}", "a whole number >= 1", value)
@@ -115,12 +124,23 @@ class Budget:
 
 
 BUDGETS: dict[str, Budget] = {
-    "tiny": Budget(simulations=48, epochs=2, batch_size=16, posterior_samples=64, predictive=4, max_n=200, depth=2, width=16,
-                   checks=12),
-    "small": Budget(simulations=2000, epochs=40, batch_size=64, posterior_samples=1000, predictive=40, max_n=2000,
-                    checks=200),
-    "full": Budget(simulations=20000, epochs=100, batch_size=128, posterior_samples=2000, predictive=200, max_n=20000,
-                   checks=1000),
+    "tiny": Budget(
+        simulations=48,
+        epochs=2,
+        batch_size=16,
+        posterior_samples=64,
+        predictive=4,
+        max_n=200,
+        depth=2,
+        width=16,
+        checks=12,
+    ),
+    "small": Budget(
+        simulations=2000, epochs=40, batch_size=64, posterior_samples=1000, predictive=40, max_n=2000, checks=200
+    ),
+    "full": Budget(
+        simulations=20000, epochs=100, batch_size=128, posterior_samples=2000, predictive=200, max_n=20000, checks=1000
+    ),
 }
 """``tiny`` is for tests and a first look; ``small`` for a quick fit; ``full`` for a study."""
 
@@ -220,8 +240,9 @@ def simulate_sample(job: SimJob) -> tuple[int, np.ndarray]:
     couples = None
     if d.couples:
         couples = {k: _finite(summary.get(k)) for k in d.couples}
-    sample = FitData(source="simulated", anxiety=anx, avoidance=avo, instrument=d.instrument, infants=infants,
-                     couples=couples)
+    sample = FitData(
+        source="simulated", anxiety=anx, avoidance=avo, instrument=d.instrument, infants=infants, couples=couples
+    )
     return job.index, np.nan_to_num(summarize(sample), nan=0.0, posinf=0.0, neginf=0.0)
 
 
@@ -410,17 +431,23 @@ class Estimator:
         except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
             raise InputError(str(where), f"not a readable estimator ({type(exc).__name__}: {exc})") from None
         return cls(
-            priors, design, list(meta["statistics"]), np.asarray(meta["x_mean"]), np.asarray(meta["x_sd"]),
-            approximator, meta.get("info", {}),
+            priors,
+            design,
+            list(meta["statistics"]),
+            np.asarray(meta["x_mean"]),
+            np.asarray(meta["x_sd"]),
+            approximator,
+            meta.get("info", {}),
         )
 
     def check_data(self, data: FitData) -> list[str]:
         """Refuse data of another kind than the estimator was trained on; notes on the size."""
         names = summary_names(data)
         if names != self.names:
+            differ = ", ".join(sorted(set(names) ^ set(self.names)))
             raise InputError(
                 data.source,
-                f"has other statistics than the estimator was trained on ({', '.join(sorted(set(names) ^ set(self.names)))}); "
+                f"has other statistics than the estimator was trained on ({differ}); "
                 "train a new one (omit --estimator)",
             )
         if data.instrument != self.design.instrument:
@@ -441,7 +468,7 @@ class _EpochProgress:
     """A Keras callback reporting finished epochs to ``progress``."""
 
     def __new__(cls, keras: Any, progress: Progress, epochs: int) -> Any:
-        class Callback(keras.callbacks.Callback):  # type: ignore[misc,name-defined]
+        class Callback(keras.callbacks.Callback):
             def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
                 progress("train", epoch + 1, epochs)
 
@@ -487,8 +514,9 @@ def fit(
         design = Design.of(data, b.max_n)
         if data.n > b.max_n:
             notes.append(f"the data's {data.n} respondents are simulated as samples of {b.max_n} (budget max_n)")
-        theta, x = training_set(priors, design, b.simulations, seed, workers=workers, scheduler=scheduler,
-                                progress=progress)
+        theta, x = training_set(
+            priors, design, b.simulations, seed, workers=workers, scheduler=scheduler, progress=progress
+        )
         simulate_seconds = time.perf_counter() - start
         estimator = Estimator.train(priors, design, theta, x, b, seed, progress)
     else:
@@ -556,8 +584,16 @@ def predictive_check(
     k = min(budget.predictive, len(draws))
     pick = stream(seed, STREAM_CHECK, 0).choice(len(draws), size=k, replace=False)
     seeds = [seed_of(seed, STREAM_CHECK, 1, i) for i in range(k)]
-    sims = simulate(estimator.priors, estimator.design, draws[pick], seeds, workers=workers, scheduler=scheduler,
-                    progress=progress, stage="predict")
+    sims = simulate(
+        estimator.priors,
+        estimator.design,
+        draws[pick],
+        seeds,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        stage="predict",
+    )
     lo, hi = np.quantile(sims, 0.05, axis=0), np.quantile(sims, 0.95, axis=0)
     return pd.DataFrame(
         {
@@ -668,10 +704,17 @@ def predictive_plot(predictive: pd.DataFrame) -> Any:
     n = len(predictive)
     fig, ax = plt.subplots(figsize=(7, 0.28 * n + 1.2))
     y = np.arange(n)
-    scale = np.maximum(predictive["predicted_q95"] - predictive["predicted_q05"], 1e-9).to_numpy()
+    width = (predictive["predicted_q95"] - predictive["predicted_q05"]).to_numpy(dtype=float)
+    scale = np.maximum(width, 1e-9)
     mid = predictive["predicted_mean"].to_numpy()
-    ax.hlines(y, (predictive["predicted_q05"] - mid) / scale, (predictive["predicted_q95"] - mid) / scale,
-              color="#999999", lw=3, label="predictive 5-95%")
+    ax.hlines(
+        y,
+        (predictive["predicted_q05"] - mid) / scale,
+        (predictive["predicted_q95"] - mid) / scale,
+        color="#999999",
+        lw=3,
+        label="predictive 5-95%",
+    )
     ax.plot((predictive["observed"] - mid) / scale, y, "o", color="#c44e52", label="observed")
     ax.set_yticks(y, predictive["statistic"], fontsize=7)
     ax.invert_yaxis()

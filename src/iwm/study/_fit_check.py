@@ -37,10 +37,10 @@ from iwm.study._fit import (
     Design,
     Estimator,
     Progress,
+    _prior_variance,
     budget_of,
     require_fit,
     seed_of,
-    _prior_variance,
     training_set,
 )
 from iwm.study._fit_data import COUPLE_SUMMARIES, INSTRUMENTS
@@ -90,7 +90,10 @@ class CheckResult:
                 "identifiable": f"recovery_r >= {RECOVERY_MIN} and contraction >= {CONTRACTION_MIN}",
                 "calibrated": f"sbc_p >= {SBC_P_MIN} and coverage_90 in [{COVERAGE_RANGE[0]}, {COVERAGE_RANGE[1]}]",
             },
-            "table": [{k: (_num(v) if isinstance(v, float) else v) for k, v in r.items()} for r in self.table.to_dict("records")],
+            "table": [
+                {k: (_num(v) if isinstance(v, float) else v) for k, v in r.items()}
+                for r in self.table.to_dict("records")
+            ],
             **self.info,
         }
 
@@ -125,10 +128,12 @@ def fit_check(
         raise ParameterError("infants", "a whole number >= 1", infants)
     couples = tuple(COUPLE_SUMMARIES) if priors.adult_years > 0 else ()
     full = Design(n=n, instrument=instrument, infants=infants, couples=couples)
-    theta, x = training_set(priors, full, b.simulations, seed, workers=workers, scheduler=scheduler,
-                            progress=progress, key=0)
-    truth, xt = training_set(priors, full, b.checks, seed, workers=workers, scheduler=scheduler,
-                             progress=_stage(progress, "truths"), key=1)
+    theta, x = training_set(
+        priors, full, b.simulations, seed, workers=workers, scheduler=scheduler, progress=progress, key=0
+    )
+    truth, xt = training_set(
+        priors, full, b.checks, seed, workers=workers, scheduler=scheduler, progress=_stage(progress, "truths"), key=1
+    )
     names = full.names()
     rows: list[dict[str, Any]] = []
     kinds = [
@@ -178,9 +183,7 @@ def judge(prior: Prior, truth: np.ndarray, draws: np.ndarray) -> dict[str, Any]:
     recovery = float(np.corrcoef(truth, means)[0, 1]) if truth.std() > 0 and means.std() > 0 else float("nan")
     contraction = float(1 - draws.var(axis=1).mean() / _prior_variance(prior))
     identifiable = bool(np.isfinite(recovery) and recovery >= RECOVERY_MIN and contraction >= CONTRACTION_MIN)
-    calibrated = bool(
-        np.isfinite(sbc_p) and sbc_p >= SBC_P_MIN and COVERAGE_RANGE[0] <= coverage <= COVERAGE_RANGE[1]
-    )
+    calibrated = bool(np.isfinite(sbc_p) and sbc_p >= SBC_P_MIN and COVERAGE_RANGE[0] <= coverage <= COVERAGE_RANGE[1])
     return {
         "parameter": prior.name,
         "identifiable": identifiable,

@@ -275,7 +275,9 @@ def read_couples(value: Any, where: str = "couples") -> dict[str, float]:
         table = read_responses(value)
         if len(table.data) != 1:
             raise InputError(table.source, f"must have exactly one data row; got {len(table.data)}")
-        items = [(str(k), v, f"{table.source}, row {int(table.rows[0])}, column {k}") for k, v in table.data.iloc[0].items()]
+        items = [
+            (str(k), v, f"{table.source}, row {int(table.rows[0])}, column {k}") for k, v in table.data.iloc[0].items()
+        ]
         where = table.source
     elif isinstance(value, Mapping):
         items = [(str(k), v, f"{where}: {k}") for k, v in value.items()]

@@ -165,24 +165,21 @@ def _defaults_filled(data: dict[str, Any], values: Mapping[str, Any]) -> dict[st
     out = copy.deepcopy(data)
     for path in values:
         parts = split_path(path)
-        node: dict[str, Any] = out
+        node: Any = out
         ref: Any = full
         for part in parts[:-1]:
             ref = ref[part]
-            if not isinstance(node.get(part), dict):
+            if isinstance(node, dict) and not isinstance(node.get(part), dict | list):
                 node[part] = copy.deepcopy(ref)
             node = node[part]
     return out
 
 
 def _mix(shares: Mapping[str, float]) -> dict[str, Any]:
-    rest = 1.0 - sum(shares.values())
-    components = [{"weight": max(rest, 0.0), "profile": "sensitive"}]
-    components += [{"weight": w, "profile": k} for k, w in shares.items()]
-    total = sum(c["weight"] for c in components)
-    for c in components:  # rounding: weights must sum to 1 within 1e-6
-        c["weight"] = c["weight"] / total
-    return {"name": "fit", "components": [c for c in components if c["weight"] > 0] or components[:1]}
+    weights = {"sensitive": max(1.0 - sum(shares.values()), 0.0), **shares}
+    total = sum(weights.values())  # rounding: weights must sum to 1 within 1e-6
+    components = [{"weight": w / total, "profile": k} for k, w in weights.items() if w > 0]
+    return {"name": "fit", "components": components}
 
 
 def _is_share(name: str) -> bool:
@@ -210,7 +207,9 @@ def check_priors(priors: Sequence[Prior], scenario: Mapping[str, Any], where: st
             allowed = ", ".join(SHARE_PREFIX + s for s in SHARES)
             raise InputError(f"{where}: parameters.{p.name}", f"not a caregiving share; allowed: {allowed}")
         if p.low < 0 or p.high > 1:
-            raise InputError(f"{where}: parameters.{p.name}", f"a share must lie in [0, 1]; got [{p.low:g}, {p.high:g}]")
+            raise InputError(
+                f"{where}: parameters.{p.name}", f"a share must lie in [0, 1]; got [{p.low:g}, {p.high:g}]"
+            )
     if sum(p.high for p in shares) > 1 + 1e-9:
         total = sum(p.high for p in shares)
         raise InputError(
@@ -228,7 +227,9 @@ def check_priors(priors: Sequence[Prior], scenario: Mapping[str, Any], where: st
         try:
             value = get_path(full, p.name)
         except (KeyError, ValueError):
-            raise InputError(key, "is not a key path of the scenario (e.g. population.formation.learning_rate)") from None
+            raise InputError(
+                key, "is not a key path of the scenario (e.g. population.formation.learning_rate)"
+            ) from None
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(key, f"must name a numeric parameter; it holds {value!r}")
         if isinstance(value, int):
