@@ -302,3 +302,12 @@ def test_fit_check_reports_every_parameter_with_the_documented_fields():
         assert {"name", "identifiable", "recovery_r", "sbc_p", "coverage_90"} <= set(p)
         assert 0 <= p["coverage_90"] <= 1
         assert set(p["by_data"]) == {"questionnaire", "questionnaire+infants"}
+
+
+def test_the_shipped_example_sample_reads():
+    from pathlib import Path
+
+    spec = Path(__file__).resolve().parent.parent / "examples" / "fit" / "data.yaml"
+    data = load_data(spec)
+    assert data.n == 500 and data.instrument == "ecr-r" and data.infant_total == 100
+    assert len(summarize(data)) == len(summary_names(data)) == len(questionnaire_names()) + 4

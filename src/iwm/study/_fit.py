@@ -212,10 +212,18 @@ class SimJob:
 
 
 def simulate_sample(job: SimJob) -> tuple[int, np.ndarray]:
-    """``(index, statistics)`` of one simulated sample: formation (and the adult years of the
-    scenario) through :func:`iwm.study._task.run_task`, the questionnaire answered through the
-    design's instrument (:func:`iwm.measure._simulate.simulate_responses`, then scored), infants
-    classified as a multinomial draw of the design's count from the simulated class shares."""
+    """``(index, statistics)`` of one simulated sample (:func:`simulated_data`); a statistic
+    that is undefined in a sample (no one partnered) is 0."""
+    sample, _ = simulated_data(job)
+    return job.index, np.nan_to_num(summarize(sample), nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def simulated_data(job: SimJob) -> tuple[FitData, pd.DataFrame | None]:
+    """One simulated sample and, with an instrument, its raw item answers: formation (and the
+    adult years of the scenario) through :func:`iwm.study._task.run_task`, the questionnaire
+    answered through the design's instrument (:func:`iwm.measure._simulate.simulate_responses`,
+    then scored as real answers are), infants classified as a multinomial draw of the design's
+    count from the simulated class shares, couple summaries as the task reports them."""
     from iwm.study._scenario import TaskSpec, scenario_from_mapping
     from iwm.study._task import run_task
 
@@ -230,8 +238,9 @@ def simulate_sample(job: SimJob) -> tuple[int, np.ndarray]:
     avo = np.asarray(people.column(f"avoidance_{when}").to_numpy(), dtype=np.float64)
     rng = np.random.default_rng(np.random.SeedSequence(entropy=job.seed, spawn_key=(FIT_STREAM, STREAM_MEASURE)))
     d = job.design
+    answers = None
     if d.instrument is not None:
-        anx, avo = _answered(d.instrument, anx, avo, rng)
+        answers, anx, avo = _answered(d.instrument, anx, avo, rng)
     infants = None
     if d.infants:
         shares = np.array([summary.get(f"infant_{k}") or 0.0 for k in "ABCD"], dtype=np.float64)
@@ -243,14 +252,16 @@ def simulate_sample(job: SimJob) -> tuple[int, np.ndarray]:
     sample = FitData(
         source="simulated", anxiety=anx, avoidance=avo, instrument=d.instrument, infants=infants, couples=couples
     )
-    return job.index, np.nan_to_num(summarize(sample), nan=0.0, posinf=0.0, neginf=0.0)
+    return sample, answers
 
 
 def _finite(value: Any) -> float:
     return float(value) if value is not None and math.isfinite(float(value)) else 0.0
 
 
-def _answered(inst: str, anx: np.ndarray, avo: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _answered(
+    inst: str, anx: np.ndarray, avo: np.ndarray, rng: np.random.Generator
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     from iwm.measure._scoring import score, score_column
     from iwm.measure._simulate import simulate_responses
 
@@ -258,6 +269,7 @@ def _answered(inst: str, anx: np.ndarray, avo: np.ndarray, rng: np.random.Genera
     answers = simulate_responses(inst, np.clip(anx, lo, hi), np.clip(avo, lo, hi), rng)
     scored = score(inst, answers, source="simulated")
     return (
+        answers,
         scored.scores[score_column(scored.instrument, "anxiety")].to_numpy(dtype=np.float64),
         scored.scores[score_column(scored.instrument, "avoidance")].to_numpy(dtype=np.float64),
     )
