@@ -287,7 +287,11 @@ def simulate(
     stage: str = "simulate",
 ) -> np.ndarray:
     """Statistics of one simulated sample per row of ``theta`` (with ``seeds[i]``), run on the
-    study executors; the result does not depend on the executor."""
+    study executors; the result does not depend on the executor.
+
+    Once JAX is loaded (it runs threads) a local pool starts its workers by ``spawn``, not by
+    forking this process: a script that calls this with ``workers > 1`` then needs the usual
+    ``if __name__ == "__main__":`` guard."""
     from iwm.study._executors import make_executor
 
     jobs = [
