@@ -311,3 +311,23 @@ def test_the_shipped_example_sample_reads():
     data = load_data(spec)
     assert data.n == 500 and data.instrument == "ecr-r" and data.infant_total == 100
     assert len(summarize(data)) == len(summary_names(data)) == len(questionnaire_names()) + 4
+
+
+def test_cli_fit_errors_name_the_file_or_say_how_to_install(tmp_path):
+    """`iwm fit` on a bad file names file, row and column (with the extra); without the extra
+    it says how to install it. Either way: one line on stderr, exit code 2."""
+    import subprocess
+
+    path = _scored(tmp_path, [2.0, 9.0], [1.5, 4.5])
+    done = subprocess.run(
+        [sys.executable, "-m", "iwm", "fit", str(path), "--budget", "tiny", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2
+    if importlib.util.find_spec("bayesflow") is None:
+        assert "install the fit extra: `make fit`" in done.stderr
+    else:
+        assert "row 3, column anxiety: must be in [1, 7]" in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -77,8 +77,8 @@ def register(app: typer.Typer) -> None:
         from iwm.study._fit_data import load_data
         from iwm.study._fit_priors import load_priors
 
+        sample = load_data(data, instrument=instrument)  # a bad file is reported before the libraries load
         require_fit()
-        sample = load_data(data, instrument=instrument)
         if estimator is not None and priors is not None:
             typer.echo("iwm: note: --priors is ignored with --estimator (the estimator keeps its own)", err=True)
         reuse = Estimator.load(estimator) if estimator is not None else None
@@ -125,8 +125,8 @@ def register(app: typer.Typer) -> None:
         from iwm.study._fit_check import fit_check, identifiability_markdown
         from iwm.study._fit_priors import load_priors
 
-        require_fit()
         prior_set = load_priors(priors)
+        require_fit()
         with stage_bars(not as_json) as progress:
             result = fit_check(
                 prior_set,
