@@ -110,7 +110,9 @@ def register(app: typer.Typer) -> None:
         priors: Priors = None,
         budget: Budget = "small",
         seed: FitSeed = 0,
-        n: Annotated[int, typer.Option("--n", help="respondents per simulated sample")] = 1000,
+        n: Annotated[
+            int | None, typer.Option("--n", help="respondents per simulated sample (default 1000, at most max_n)")
+        ] = None,
         infants: Annotated[int, typer.Option("--infants", help="classified infants per simulated sample")] = 100,
         as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
         out: Annotated[
@@ -121,18 +123,19 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Recovery, calibration (SBC) and identifiability of the fit on simulated data with known truth."""
         from iwm._files import atomic_write_text
-        from iwm.study._fit import require_fit
+        from iwm.study._fit import budget_of, require_fit
         from iwm.study._fit_check import fit_check, identifiability_markdown
         from iwm.study._fit_priors import load_priors
 
         prior_set = load_priors(priors)
+        size = n if n is not None else min(1000, budget_of(budget).max_n)
         require_fit()
         with stage_bars(not as_json) as progress:
             result = fit_check(
                 prior_set,
                 budget=budget,
                 seed=seed,
-                n=n,
+                n=size,
                 infants=infants,
                 workers=workers,
                 scheduler=scheduler,

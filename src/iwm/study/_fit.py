@@ -63,6 +63,7 @@ class FitUnavailable(IwmError, ImportError):
 def require_fit() -> tuple[Any, Any]:
     """``(keras, bayesflow)`` on the JAX backend, or :class:`FitUnavailable`."""
     os.environ.setdefault("KERAS_BACKEND", "jax")
+    _quiet_logs()
     try:
         import keras
     except ImportError:
@@ -75,13 +76,18 @@ def require_fit() -> tuple[Any, Any]:
     return keras, bayesflow
 
 
-def _quiet() -> None:
-    """No log lines or sampling bars from the libraries: iwm shows its own progress."""
-    import functools
+def _quiet_logs() -> None:
+    """No information lines from the libraries (set before they load: they log while loading)."""
     import logging
 
     for name in ("bayesflow", "jax", "jax._src.xla_bridge"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _quiet() -> None:
+    """No sampling bars from BayesFlow: iwm shows its own progress."""
+    import functools
+
     samplers = sys.modules.get("bayesflow.approximators.helpers.samplers")
     bar = getattr(samplers, "tqdm", None)
     if bar is not None and not isinstance(bar, functools.partial):
