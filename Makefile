@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.stamp
 
-.PHONY: demo test bench lint clean app
+.PHONY: demo test bench lint clean app fit fit-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ $(STAMP)-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	touch $@
 
+# The `fit` extra (BayesFlow, Keras, JAX on CPU: about 450 MB) for `iwm fit` and `iwm fit-check`.
+$(STAMP)-fit: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,fit]'
+	touch $@
+
 $(STAMP)-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test,dev]'
 	touch $@
@@ -43,6 +48,12 @@ test: $(STAMP)-test $(CHROMIUM)
 	$(BIN)/lint-imports
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 	$(BIN)/python -m pytest -n 2
+
+fit: $(STAMP)-fit
+	@echo "the fit extra is installed: $(BIN)/iwm fit DATA, $(BIN)/iwm fit-check"
+
+fit-test: $(STAMP)-fit
+	$(BIN)/python -m pytest tests/test_fit.py
 
 app: $(STAMP)-app
 	$(BIN)/iwm app

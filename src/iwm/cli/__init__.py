@@ -49,6 +49,9 @@ def _register() -> None:
     from iwm.cli import _app
 
     _app.register(app)
+    from iwm.cli import _fit
+
+    _fit.register(app)  # the commands are always listed; running them needs the `fit` extra
     try:  # measurement commands register when present
         from iwm.cli import _measure  # type: ignore[attr-defined,unused-ignore]
     except ImportError:  # pragma: no cover - only while that module is absent

@@ -56,9 +56,15 @@ class PoolExecutor:
 
     name = "local"
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, start_method: str | None = None) -> None:
+        import multiprocessing
+
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
+        # start_method "spawn": a driver that runs threads (JAX, in `iwm fit`) must not fork
+        context = multiprocessing.get_context(start_method) if start_method is not None else None
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),), mp_context=context
+        )
 
     def imap_unordered(self, fn: Callable[[J], R], jobs: Sequence[J]) -> Iterator[R]:
         pending = iter(jobs)
@@ -206,15 +212,19 @@ def check_executor(workers: int | None, scheduler: str | None) -> int:
     return workers
 
 
-def make_executor(workers: int | None = None, scheduler: str | None = None, tasks: int | None = None) -> Any:
+def make_executor(
+    workers: int | None = None, scheduler: str | None = None, tasks: int | None = None, start_method: str | None = None
+) -> Any:
     """The executor for ``workers`` and ``scheduler``.
 
     Without a scheduler this is a local process pool of ``workers`` processes (default: one
     per CPU), never more than the ``tasks`` to run; a single process runs them in place.
+    ``start_method`` (e.g. ``"spawn"``) starts the pool's processes another way than the
+    platform's default.
     """
     workers = check_executor(workers, scheduler)
     if scheduler is not None:
         return DaskExecutor(scheduler, workers)
     if tasks is not None:
         workers = max(1, min(workers, tasks))
-    return SerialExecutor() if workers == 1 else PoolExecutor(workers)
+    return SerialExecutor() if workers == 1 else PoolExecutor(workers, start_method)
