@@ -10,6 +10,7 @@ and teaching model, never a clinical diagnosis of a real person.
 from iwm import _moved
 from iwm._errors import InputError, IwmError, ParameterError
 from iwm._version import __version__
+from iwm.measure._formation import Development
 from iwm.measure._people import STYLES, person, reference_population
 from iwm.measure._placement import Placement, place
 from iwm.measure._readout import (
@@ -39,7 +40,6 @@ from iwm.model._caregiving import (
     caregiving_from_parents,
     draw_caregivers,
 )
-from iwm.measure._formation import Development
 from iwm.model._development import Formation, Generation
 from iwm.model._formation import FormationParams
 from iwm.model._life import pursue_withdraw_index

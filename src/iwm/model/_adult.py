@@ -289,7 +289,6 @@ class _Adults:
         return self.D_a / (self.D_a + self.D_b)
 
 
-
 SECURE_THRESHOLD = 0.2
 """Activation threshold of secure-base behaviour (the newborn's, FormationParams.initial_threshold)."""
 
@@ -340,7 +339,14 @@ def partner_importance(self_reliance: F, p: AdultParams) -> F:
 
 
 def strategy_of(
-    self_worth: F, self_reliance: F, availability: F, danger: F, signalling: F, threshold: F, suppression: F, p: AdultParams
+    self_worth: F,
+    self_reliance: F,
+    availability: F,
+    danger: F,
+    signalling: F,
+    threshold: F,
+    suppression: F,
+    p: AdultParams,
 ) -> tuple[F, F]:
     """Hyperactivation and deactivation (0-1) from the working model's state (C3, C6, C11).
 

@@ -174,9 +174,7 @@ class TransmissionParams(Params):
     sensitivity_per_hyperactivation: float = bounded(0.2, 0, 1, "loss of sensitivity at full excess hyperactivation")
     sensitivity_per_deactivation: float = bounded(0.15, 0, 1, "loss of sensitivity at full excess deactivation")
     consistency_base: float = bounded(0.88, 0, 1, "consistency of a parent at or below the anchor")
-    consistency_per_hyperactivation: float = bounded(
-        0.75, 0, 1, "loss of consistency at full excess hyperactivation"
-    )
+    consistency_per_hyperactivation: float = bounded(0.75, 0, 1, "loss of consistency at full excess hyperactivation")
     rejection_base: float = bounded(0.06, 0, 1, "rejection of a parent at or below the anchor")
     rejection_per_deactivation: float = bounded(0.8, 0, 1, "rejection added at full excess deactivation")
     frightening_per_danger: float = bounded(

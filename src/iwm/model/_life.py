@@ -67,12 +67,15 @@ _UNUSED_KINDS = 10
 
 
 def _met_state(s: _Adults, people: NDArray[np.intp]) -> dict[str, F]:
-    w = s.W_a[people] / (s.W_a[people] + s.W_b[people])
+    def mean(a: F, b: F) -> F:
+        x, y = a[people], b[people]
+        return (x / (x + y)).astype(DTYPE)
+
     return {
-        "self_worth": w.astype(DTYPE),
+        "self_worth": mean(s.W_a, s.W_b),
         "self_reliance": s.self_reliance[people].copy(),
-        "other_availability": s.other_availability()[people],
-        "other_danger": s.other_danger()[people],
+        "other_availability": mean(s.A_a, s.A_b),
+        "other_danger": mean(s.D_a, s.D_b),
         "signalling": s.signalling[people].copy(),
         "activation_threshold": s.threshold[people].copy(),
         "suppression": s.suppression[people].copy(),

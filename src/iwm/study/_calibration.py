@@ -259,8 +259,8 @@ def check_adult(
     """Run the adult targets T3 and T4 (and, with ``measurement``, T7-T10 on the same adults):
     low-risk formation, then ``years`` of adult life, then both measurement channels."""
     from iwm.measure._channels import measure_channels
-    from iwm.study._mixes import develop
     from iwm.study._life import live
+    from iwm.study._mixes import develop
 
     if progress:
         progress("formation")

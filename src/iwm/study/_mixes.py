@@ -16,9 +16,9 @@ from typing import Any
 from iwm._errors import InputError, ParameterError
 from iwm._files import read_regular_file
 from iwm._yaml import MAX_BYTES, read_yaml
+from iwm.measure._formation import Development
 from iwm.model._caregiving import MIXES, PROFILES, CaregiverProfile, CaregivingMix
 from iwm.model._caregiving import resolve_mix as resolve_named_mix
-from iwm.measure._formation import Development
 from iwm.model._development import develop as develop_from_mix
 from iwm.model._params import check_value
 
