@@ -6,7 +6,8 @@ What lives here: the scenario schema and its validation (:mod:`._scenario`), mix
 manifest, a journal and Parquet tables read through DuckDB/pandas/polars (:mod:`._store`),
 where tasks run (:mod:`._executors`: in this process, a local process pool, Dask), sweeps and
 sensitivity (:mod:`._sweep`), the calibration targets (:mod:`._calibration`), studies of
-change (:mod:`._trials`) and the HTML reports (:mod:`._report`, :mod:`._run_report`).
+change (:mod:`._trials`), adult life read out (:mod:`._life`: :class:`AdultLife`,
+:func:`live`, :func:`simulate_couples`) and the HTML reports (:mod:`._report`, :mod:`._run_report`).
 
 Rules of this layer: it may import :mod:`iwm.measure` and :mod:`iwm.model`, never
 :mod:`iwm.cli` or :mod:`iwm.app` (import-linter contract in ``pyproject.toml``). Files are
