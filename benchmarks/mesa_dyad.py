@@ -48,7 +48,7 @@ from iwm.model._rng import block_generator
 Draws = Callable[[int], np.ndarray]
 """Injected uniforms: day index (0-based) -> array of shape (N_DAILY, n), iwm's layout."""
 
-DIM_LOW, DIM_SPAN = 3.0, 2.5  # dimension scores mapped to strategy strength 0-1 (as in iwm)
+THRESHOLD_REF = 0.3  # threshold below which one is hypervigilant, above which need is kept back (as in iwm)
 SQRT12 = 2 * math.sqrt(3)  # a centred uniform times this has unit variance
 
 
@@ -113,14 +113,40 @@ class Person(mesa.Agent):
         )
         return _logistic_1_7(z_anx), _logistic_1_7(z_avo)
 
+    def category(self) -> int:
+        """The adult category of the current model (a read-out: it drives nothing)."""
+        anx, avo = self.dimensions()
+        high_anx, high_avo = anx > self.model.readout.cut, avo > self.model.readout.cut
+        return 3 if (high_anx and high_avo) else 1 if high_anx else 2 if high_avo else 0
+
+    def strategy(self) -> tuple[float, float]:
+        """Hyperactivation and deactivation from the model's state (iwm's ``strategy_of``)."""
+        p = self.model.params
+        w = self.W_a / (self.W_a + self.W_b)
+        a = self.A_a / (self.A_a + self.A_b)
+        d = self.D_a / (self.D_a + self.D_b)
+        doubt = (1 - w) * (1 - self.self_reliance)
+        hyper = (
+            p.hyper_base
+            + p.hyper_doubt * (doubt - 0.5)
+            + p.hyper_uncertainty * (4 * a * (1 - a) - 0.5)
+            + p.hyper_signalling * (self.signalling - 1)
+            + p.hyper_threshold * max(THRESHOLD_REF - self.threshold, 0.0)
+            + p.hyper_danger * d
+        )
+        value = a - (1 - a) * (0.5 + (1 - w)) - d
+        deact = (
+            -p.deact_value * value
+            + p.deact_suppression * self.suppression
+            + p.deact_threshold * max(self.threshold - THRESHOLD_REF, 0.0)
+            + p.deact_reliance * self.self_reliance
+        )
+        return _clip01(hyper), _clip01(deact)
+
     def derive_strategy(self) -> None:
         """Weekly: hyperactivation and deactivation from the model, and the constants of the day."""
-        p, m, r = self.model.params, self.model.mechanisms, self.model.readout
-        anx, avo = self.dimensions()
-        high_anx, high_avo = anx > r.cut, avo > r.cut
-        self.style = 3 if (high_anx and high_avo) else 1 if high_anx else 2 if high_avo else 0
-        self.hyper = _clip01((anx - DIM_LOW) / DIM_SPAN)
-        self.deact = _clip01((avo - DIM_LOW) / DIM_SPAN)
+        p, m = self.model.params, self.model.mechanisms
+        self.hyper, self.deact = self.strategy()
         a = self.A_a / (self.A_a + self.A_b)
         d = self.D_a / (self.D_a + self.D_b)
         self.appraisal = 1 + p.vigilance * self.hyper
@@ -343,7 +369,7 @@ class DyadModel(mesa.Model):
             "satisfaction": float(np.mean(self.field("satisfaction"))),
             "anxiety": float(np.mean([d[0] for d in dims])),
             "avoidance": float(np.mean([d[1] for d in dims])),
-            "secure": float(np.mean(self.field("style") == 0)),
+            "secure": float(np.mean([person.category() == 0 for person in self.people])),
         }
 
 
@@ -360,7 +386,7 @@ def couples_state(
     s = _Adults.of(iwm.Population.concat([pop_a, pop_b]))
     s.partner = np.concatenate([np.arange(k, 2 * k), np.arange(k)]).astype(np.intp)
     s.paired[:] = 1
-    iwm_derive_strategy(s, p, m, ADULT_READOUT)
+    iwm_derive_strategy(s, p, m)
     s.satisfaction = (s.trust * s.importance).astype(DTYPE)
     return s
 
@@ -397,15 +423,16 @@ def iwm_couples(
             on_day(t, today, s)
         if (t + 1) % DAYS_PER_WEEK == 0:
             iwm_update_model(s, p)
-            iwm_derive_strategy(s, p, m, ADULT_READOUT)
-    anx, avo = s.dimensions(ADULT_READOUT)
+            iwm_derive_strategy(s, p, m)
+    end = s.population()
+    anx, avo = iwm.anxiety(end), iwm.avoidance(end)
     return {
         "distress": float(s.distress.mean()),
         "trust": float(s.trust.mean()),
         "satisfaction": float(s.satisfaction.mean()),
         "anxiety": float(anx.mean()),
         "avoidance": float(avo.mean()),
-        "secure": float(np.mean(s.style == 0)),
+        "secure": float(np.mean(iwm.adult_category(end) == 0)),
         "state": s,
     }
 

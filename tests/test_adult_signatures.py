@@ -1,7 +1,7 @@
 """Signatures of the adult constructs C6-C20 (MODEL.md section 1), in fixed couples.
 
-People of each style are drawn from a population formed under balanced caregiving (styles
-emerge from caregiving, never from a label), 600 per style, and each is paired with a
+People of each group are those most exposed to one kind of caregiving (groups are picked by
+their history, never by a read-out of their model), 600 per group, and each is paired with a
 secure partner (or, where a pairing is the point, with a partner of a given style) for a
 year of days. Differences are compared with the spread of the per-person statistic: with
 600 people per group the standard error of a group mean is about 4% of its SD, so the
@@ -14,22 +14,31 @@ import numpy as np
 import pytest
 
 import iwm
-from iwm.measure._people import style_name
 
 K = 600
 DAYS = 364
 
 
+HISTORY = {
+    "secure": ("sensitive", "sensitivity", 1),
+    "anxious": ("inconsistent", "consistency", -1),
+    "avoidant": ("rejecting", "rejection", 1),
+    "disorganized": ("frightening", "frightening", 1),
+}
+"""Each group is picked by its caregiving history (C5), never by a read-out of the model the
+mechanism itself uses: the K of 4096 children raised by one kind of caregiving who got the
+most of its defining behaviour (most sensitive, least consistent, most rejecting, most
+frightening). Inconsistent care teaches hyperactivation, rejecting care deactivation,
+frightening care fear of the figure (Ainsworth et al. 1978; Main & Hesse 1990)."""
+
+
 @pytest.fixture(scope="module")
 def styles() -> dict[str, iwm.Population]:
-    ref = iwm.develop(iwm.measure._people.BALANCED, n=4 * 4096, seed=11).population
-    code = iwm.adult_category(ref)
-    rng = np.random.default_rng(5)
     out = {}
-    for style in ("secure", "anxious", "avoidant", "disorganized"):
-        mine = np.flatnonzero(code == iwm.ADULT_CATEGORIES.index(style_name(style)))
-        assert mine.size >= K, (style, mine.size)
-        out[style] = ref.take(rng.choice(mine, K, replace=False))
+    for i, (style, (kind, behaviour, sign)) in enumerate(HISTORY.items()):
+        formed = iwm.develop(kind, n=4096, seed=11 + i)
+        most = np.argsort(-sign * getattr(formed.caregivers, behaviour), kind="stable")[:K]
+        out[style] = formed.population.take(np.sort(most))
     return out
 
 

@@ -32,14 +32,10 @@ def test_import_contracts_are_kept():
 
 
 def test_the_model_may_not_grow_new_exceptions():
-    """The model's uses of its read-outs are listed once; none may be added (issue 14, item 3)."""
+    """The model's uses of its read-outs are listed once; none may be added (issue 14, item 3).
+    One is left: the infant coding inside formation (issue 15 removes it too)."""
     allowed = {
-        "iwm.model._adult -> iwm.measure._readout",
-        "iwm.model._caregiving -> iwm.measure._readout",
         "iwm.model._development -> iwm.measure._readout",
-        "iwm.model._development -> iwm.measure._stats",
-        "iwm.model._life -> iwm.measure._readout",
-        "iwm.model._life -> iwm.measure._stats",
     }
     for contract in _contracts():
         assert set(contract.get("ignore_imports", [])) <= allowed, contract["name"]

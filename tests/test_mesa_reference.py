@@ -21,7 +21,6 @@ pytest.importorskip("mesa")
 
 import iwm
 from iwm.measure._people import BALANCED
-from iwm.measure._readout import ADULT_READOUT
 
 _PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "mesa_dyad.py"
 
@@ -112,7 +111,7 @@ def test_same_uniforms_same_days_and_beliefs():
     # later days (couples are independent), so the continuous fields are compared in couples
     # whose choices all agree, and such couples must be at least 99% of all.
     agree = (x["approached"] == y["approached"]).all(axis=0) & ((x["bid"] > 0) == (y["bid"] > 0)).all(axis=0)
-    agree &= s.style == model.field("style")
+    agree &= iwm.adult_category(s.population()) == np.array([person.category() for person in model.people])
     couple_ok = agree[: n // 2] & agree[n // 2 :]
     assert couple_ok.mean() >= 0.99, f"discrete choices differ in {np.sum(~couple_ok)} of {n // 2} couples"
     same = np.concatenate([couple_ok, couple_ok])
@@ -164,7 +163,7 @@ def test_own_randomness_same_outcomes_by_style():
         np.add(dist_i, today.distress, out=dist_i)
 
     s = md.iwm_couples(pop_a, pop_b, days, seed=3, on_day=accumulate)["state"]
-    anx_i = s.dimensions(ADULT_READOUT)[0].astype(np.float64)
+    anx_i = iwm.anxiety(s.population()).astype(np.float64)
 
     model = md.DyadModel(pop, seed=4)
     bid_m, dist_m = np.zeros(n), np.zeros(n)

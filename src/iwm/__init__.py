@@ -10,6 +10,7 @@ and teaching model, never a clinical diagnosis of a real person.
 from iwm import _moved
 from iwm._errors import InputError, IwmError, ParameterError
 from iwm._version import __version__
+from iwm.measure._formation import Development
 from iwm.measure._people import STYLES, person, reference_population
 from iwm.measure._placement import Placement, place
 from iwm.measure._readout import (
@@ -27,7 +28,8 @@ from iwm.measure._readout import (
     self_report_category,
     unresolved,
 )
-from iwm.model._adult import PAIRINGS, AdultParams, Mechanisms
+from iwm.measure._relationships import PAIRINGS
+from iwm.model._adult import AdultParams, Mechanisms
 from iwm.model._caregiving import (
     MIXES,
     PROFILES,
@@ -38,9 +40,9 @@ from iwm.model._caregiving import (
     caregiving_from_parents,
     draw_caregivers,
 )
-from iwm.model._development import Development, Generation
+from iwm.model._development import Formation, Generation
 from iwm.model._formation import FormationParams
-from iwm.model._life import TRACE_FIELDS, AdultLife, live, pursue_withdraw_index, simulate_couples
+from iwm.model._life import pursue_withdraw_index
 from iwm.model._life_events import LifeEventParams
 from iwm.model._perception import perceive
 from iwm.model._population import Population
@@ -57,6 +59,7 @@ from iwm.study._calibration import (
 )
 from iwm.study._couples import ablate, dyad
 from iwm.study._experiments import run_scenario, run_sweep, sensitivity_of
+from iwm.study._life import TRACE_FIELDS, AdultLife, live, simulate_couples
 from iwm.study._mixes import develop, load_mix, resolve_mix
 from iwm.study._scenario import Scenario, load_scenario
 from iwm.study._store import Run, open_run
@@ -86,6 +89,7 @@ __all__ = [
     "CaregivingMix",
     "Components",
     "Development",
+    "Formation",
     "FormationParams",
     "Generation",
     "InfantReadout",

@@ -28,10 +28,11 @@ from iwm.measure._readout import (
 )
 from iwm.model._adult import Mechanisms
 from iwm.model._caregiving import MIXES, CaregiverProfile, CaregivingMix
-from iwm.model._life import WEEKS_PER_YEAR, live, pursue_withdraw_index
+from iwm.model._life import WEEKS_PER_YEAR, pursue_withdraw_index
 from iwm.model._life_events import LifeEventParams
 from iwm.model._therapy import Components, Therapy
 from iwm.study._couples import dyad
+from iwm.study._life import live
 from iwm.study._mixes import develop
 from iwm.study._trials import clients_of_style, therapy_trial
 

@@ -28,8 +28,8 @@ def register(app: typer.Typer) -> None:
         preoccupied, plus unresolved) from how each working model is processed, with coder
         error; and agreement with the same people's ECR-R self-report (docs/measurement.md)."""
         from iwm.measure._channels import measure_channels
-        from iwm.model._development import develop
-        from iwm.model._life import live
+        from iwm.study._life import live
+        from iwm.study._mixes import develop
 
         population = develop(caregiving, n=n, seed=seed).population
         if years > 0:

@@ -231,7 +231,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Adults date, pair and break up: pairings by style, outcomes by pairing, loneliness of singles."""
         from iwm.cli._develop import progress_bar
-        from iwm.model._life import live
+        from iwm.study._life import live
 
         mechanisms = parse_mechanisms(without)
         if instrument not in ("ecr-r", "ecr-s"):

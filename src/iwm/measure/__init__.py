@@ -1,7 +1,8 @@
 """Measurement: everything that observes the model or real people.
 
 This layer holds the read-outs of the model (adult dimensions and categories, infant classes:
-:mod:`._readout`), placing real people into the model (:mod:`._placement`, :mod:`._people`),
+:mod:`._readout`; the read-outs of a formation, :mod:`._formation`, and of adult relationships
+by pairing of styles, :mod:`._relationships`), placing real people into the model (:mod:`._placement`, :mod:`._people`),
 sample statistics (:mod:`._stats`), and the questionnaires: scoring keys, scoring,
 reliability, simulated answers and file input/output. It may import :mod:`iwm.model`, never
 :mod:`iwm.study`, :mod:`iwm.cli` or :mod:`iwm.app`; the model never imports it (import-linter

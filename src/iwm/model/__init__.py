@@ -11,8 +11,11 @@ Rules of this layer:
 * pure functions over whole columns; no I/O, no printing, no pandas, no file formats;
 * randomness only from generators handed in (one seed root split by identity, :mod:`._rng`);
 * imports nothing from :mod:`iwm.measure`, :mod:`iwm.study`, :mod:`iwm.cli` or :mod:`iwm.app`
-  (an import-linter contract in ``pyproject.toml``; the exceptions listed there are the
-  model's remaining uses of its own read-outs, which the "Working model v2" work removes).
+  (an import-linter contract in ``pyproject.toml``; the one exception listed there, the
+  infant coding inside formation, is removed by the "Working model v2" work);
+* returns model state and records (:class:`._development.Formation`,
+  :class:`._life.LifeRecord`); shares, dimensions and tables are computed from them in
+  :mod:`iwm.measure` and :mod:`iwm.study`.
   It may import :mod:`iwm._errors`.
 
 The public names are re-exported by :mod:`iwm`; see ``docs/architecture.md`` for the

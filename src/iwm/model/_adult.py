@@ -42,7 +42,7 @@ import dataclasses
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm.measure._readout import ADULT_CATEGORIES, AdultReadout, anxiety_of, avoidance_of, categorize
+from iwm.model._expectation import relationship_value
 from iwm.model._params import Params, Switches, bounded
 from iwm.model._population import DTYPE, Population
 
@@ -53,17 +53,15 @@ WEEKS_PER_YEAR = 52
 N_DAILY = 5  # uniform draws per person per day
 NO_PAIR = -1
 
-PAIRINGS = tuple(
-    f"{ADULT_CATEGORIES[a]}-{ADULT_CATEGORIES[b]}"
-    for a in range(len(ADULT_CATEGORIES))
-    for b in range(a, len(ADULT_CATEGORIES))
-)
-"""Unordered pairings of adult styles, e.g. ``secure-dismissing``."""
+_CODES = 4
+"""Number of codes :func:`pairing_index` pairs (the weekly market still passes the unused
+``_Adults.style`` column through it; the pairing of couples by style is a read-out,
+computed in :mod:`iwm.measure._relationships` from the state recorded when each couple formed)."""
 
 
 def pairing_index(a: NDArray[np.integer], b: NDArray[np.integer]) -> NDArray[np.int8]:
-    """Index into :data:`PAIRINGS` of the unordered pair of style codes (a, b)."""
-    k = len(ADULT_CATEGORIES)
+    """Index of the unordered pair of codes (a, b) among the ``_CODES * (_CODES + 1) / 2`` pairs."""
+    k = _CODES
     lo, hi = np.minimum(a, b).astype(np.int16), np.maximum(a, b).astype(np.int16)
     return (lo * k - lo * (lo - 1) // 2 + (hi - lo)).astype(np.int8)
 
@@ -96,6 +94,20 @@ class AdultParams(Params):
 
     label = "adult parameters"
 
+    # the strategy: hyperactivation and deactivation from the model's state (C3, C6, C11;
+    # Mikulincer & Shaver 2003, 2007)
+    hyper_base: float = bounded(0.54, -2, 2, "hyperactivation of a neutral model (self .5, others .5, no danger)")
+    hyper_doubt: float = bounded(2.2, 0, 10, "hyperactivation per unit of self-doubt (1 - self-model) above .5 (C1)")
+    hyper_uncertainty: float = bounded(
+        0.88, 0, 10, "hyperactivation per unit of the figure's unpredictability 4A(1-A) above .5 (C2)"
+    )
+    hyper_signalling: float = bounded(0.7, 0, 10, "hyperactivation per unit of learned signalling above 1 (C6)")
+    hyper_threshold: float = bounded(0.88, 0, 10, "hyperactivation per unit the threshold is below .3 (C6)")
+    hyper_danger: float = bounded(0.88, 0, 10, "hyperactivation per unit of other-danger (threat monitoring, C16)")
+    deact_value: float = bounded(0.44, 0, 10, "deactivation per unit of negative relationship value (C3)")
+    deact_suppression: float = bounded(0.66, 0, 10, "deactivation per unit of learned suppression (C11)")
+    deact_threshold: float = bounded(0.44, 0, 10, "deactivation per unit the threshold is above .3 (C11)")
+    deact_reliance: float = bounded(0.44, 0, 10, "deactivation per unit of compulsive self-reliance (C14)")
     # the day: stressors, appraisal and felt need (C6, C9)
     stress_scale: float = bounded(1.0, 0, 5, "largest daily stressor (stressor = scale x U^2)")
     vigilance: float = bounded(1.0, 0, 5, "extra threat appraised per unit of hyperactivation (C6)")
@@ -200,7 +212,7 @@ class _Adults:
     partner_bid: F  # the partner's bid yesterday (for the cross-lagged pursue-withdraw index)
     approached: NDArray[np.bool_]  # yesterday's approach/withdraw choice
     # weekly constants derived from the model
-    style: NDArray[np.int8]
+    style: NDArray[np.int8]  # always 0: read by the weekly market, which records no style any more
     hyper: F
     deact: F
     appraisal: F
@@ -276,21 +288,12 @@ class _Adults:
     def other_danger(self) -> F:
         return self.D_a / (self.D_a + self.D_b)
 
-    def dimensions(self, r: AdultReadout) -> tuple[F, F]:
-        """Anxiety and avoidance of the current model (ECR metric)."""
-        w = self.W_a / (self.W_a + self.W_b)
-        self_model = w + self.self_reliance * (1 - w)
-        a, d = self.other_availability(), self.other_danger()
-        anx = anxiety_of(self_model, self.signalling, self.threshold, a, d, r)
-        avo = avoidance_of(a, self.suppression, self.threshold, self.self_reliance, d, r)
-        return anx, avo
-
 
 SECURE_THRESHOLD = 0.2
 """Activation threshold of secure-base behaviour (the newborn's, FormationParams.initial_threshold)."""
 
-_DIM_LOW, _DIM_SPAN = 3.0, 2.5
-"""Dimension scores mapped to strategy strength 0-1: 3 (low) to 5.5 (clearly high)."""
+_THRESHOLD_REF = 0.3
+"""Activation threshold below which one is hypervigilant and above which need is kept back."""
 
 _POP_FIELDS = {
     "W_a": "self_worth_a",
@@ -335,18 +338,72 @@ def partner_importance(self_reliance: F, p: AdultParams) -> F:
     return np.clip(1 - p.devaluation * self_reliance, 0, 1).astype(DTYPE)
 
 
-def derive_strategy(s: _Adults, p: AdultParams, m: Mechanisms, r: AdultReadout) -> None:
+def strategy_of(
+    self_worth: F,
+    self_reliance: F,
+    availability: F,
+    danger: F,
+    signalling: F,
+    threshold: F,
+    suppression: F,
+    p: AdultParams,
+) -> tuple[F, F]:
+    """Hyperactivation and deactivation (0-1) from the working model's state (C3, C6, C11).
+
+    The attachment system's second and third questions (Mikulincer & Shaver 2003, 2007): is
+    the figure available, and is proximity seeking viable? Hyperactivation grows where the
+    figure's response is *uncertain* (C2: the unpredictability 4A(1-A) of an inconsistent
+    figure, Cassidy & Berlin 1994) and the self is doubted (C1: worth, propped up by
+    self-reliance, C14), and where loud signalling and a low threshold were learned because
+    seeking paid when it was insistent; fear of the figure (C16) keeps the threat monitor on.
+    Deactivation grows where seeking closeness is *not* expected to pay (a negative
+    relationship value, C3, from C1 and C2) and where suppression, a high threshold and
+    compulsive self-reliance were learned (C11, C14).
+    """
+    a, d = availability, danger
+    doubt = (1 - self_worth) * (1 - self_reliance)
+    uncertainty = 4 * a * (1 - a)
+    hyper = (
+        p.hyper_base
+        + p.hyper_doubt * (doubt - 0.5)
+        + p.hyper_uncertainty * (uncertainty - 0.5)
+        + p.hyper_signalling * (signalling - 1)
+        + p.hyper_threshold * np.clip(_THRESHOLD_REF - threshold, 0, None)
+        + p.hyper_danger * d
+    )
+    deact = (
+        -p.deact_value * relationship_value(a, self_worth, d)
+        + p.deact_suppression * suppression
+        + p.deact_threshold * np.clip(threshold - _THRESHOLD_REF, 0, None)
+        + p.deact_reliance * self_reliance
+    )
+    return np.clip(hyper, 0, 1).astype(DTYPE), np.clip(deact, 0, 1).astype(DTYPE)
+
+
+def population_strategy(pop: Population, p: AdultParams | None = None) -> tuple[F, F]:
+    """:func:`strategy_of` for a population (hyperactivation, deactivation)."""
+    return strategy_of(
+        pop.self_worth,
+        pop.self_reliance,
+        pop.other_availability,
+        pop.other_danger,
+        pop.signalling,
+        pop.activation_threshold,
+        pop.suppression,
+        p or AdultParams(),
+    )
+
+
+def derive_strategy(s: _Adults, p: AdultParams, m: Mechanisms) -> None:
     """Recompute what the current model implies for behaviour (once a week).
 
-    Hyperactivation and deactivation are the two dimensions of the model, rescaled to [0, 1]
-    (Mikulincer & Shaver 2003: anxiety is the hyperactivating strategy, avoidance the
-    deactivating one).
+    Hyperactivation and deactivation come from the model's state
+    (:func:`strategy_of`); vigilance (threat appraisal, C6) grows with them, and so
+    with the figure's uncertainty. No read-out (questionnaire score or category) is used.
     """
-    anx, avo = s.dimensions(r)
-    s.style = categorize(anx, avo, r.cut)
-    s.hyper = np.clip((anx - _DIM_LOW) / _DIM_SPAN, 0, 1).astype(DTYPE)
-    s.deact = np.clip((avo - _DIM_LOW) / _DIM_SPAN, 0, 1).astype(DTYPE)
+    w = s.W_a / (s.W_a + s.W_b)
     a, d = s.other_availability(), s.other_danger()
+    s.hyper, s.deact = strategy_of(w, s.self_reliance, a, d, s.signalling, s.threshold, s.suppression, p)
     s.appraisal = (1 + p.vigilance * s.hyper).astype(DTYPE)
     s.fear_gain = (p.fear_weight * d).astype(DTYPE)
     hidden = s.suppression if m.vulnerability_avoidance else np.zeros_like(s.suppression)

@@ -152,24 +152,31 @@ def resolve_mix(spec: str | CaregivingMix) -> CaregivingMix:
 class TransmissionParams(Params):
     """How a parent's working model shapes the caregiving they give (intergenerational loop).
 
-    Secure parents are sensitive; dismissing (avoidant) parents reject; preoccupied (anxious)
-    parents are inconsistent; fearful or unresolved parents, whose model holds a dangerous
-    other, frighten (Main & Hesse 1990; van IJzendoorn 1995). Each parameter gets individual
+    Caregiving follows the parent's own working model, read from its state, never from a
+    read-out: a parent with a secure strategy is sensitive; a deactivating parent (whose
+    model says that need is not met, and who learned to keep need away) rejects the child's
+    bids; a hyperactivating parent (uncertain of others, doubting the self, signalling
+    loudly) is inconsistent, answering the child's need when their own need allows; a parent
+    whose model holds a dangerous other frightens (Main & Hesse 1990; George & Solomon 1996;
+    van IJzendoorn 1995). The strategy strengths are those that drive the parent's own adult
+    behaviour (:func:`iwm.model._adult.strategy_of`). Each parameter gets individual
     variation, so the mapping is a tendency, not a rule: part of sensitivity is independent
     of the parent's model (the 'transmission gap', van IJzendoorn 1995).
     """
 
     label = "transmission parameters"
 
-    secure_anchor: float = bounded(3.25, 1, 7, "anxiety/avoidance (ECR metric) up to which caregiving is unaffected")
-    span: float = bounded(2.0, 0.1, 6, "excess over the anchor at which a dimension has its full effect")
+    secure_anchor: float = bounded(
+        0.1, 0, 1, "hyperactivation/deactivation strength (0-1) up to which caregiving is unaffected"
+    )
+    span: float = bounded(0.8, 0.05, 1, "excess strength over the anchor at which a strategy has its full effect")
     sensitivity_base: float = bounded(0.88, 0, 1, "sensitivity of a parent at or below the anchor")
-    sensitivity_per_anxiety: float = bounded(0.2, 0, 1, "loss of sensitivity at full excess anxiety")
-    sensitivity_per_avoidance: float = bounded(0.15, 0, 1, "loss of sensitivity at full excess avoidance")
+    sensitivity_per_hyperactivation: float = bounded(0.2, 0, 1, "loss of sensitivity at full excess hyperactivation")
+    sensitivity_per_deactivation: float = bounded(0.15, 0, 1, "loss of sensitivity at full excess deactivation")
     consistency_base: float = bounded(0.88, 0, 1, "consistency of a parent at or below the anchor")
-    consistency_per_anxiety: float = bounded(0.75, 0, 1, "loss of consistency at full excess anxiety")
+    consistency_per_hyperactivation: float = bounded(0.75, 0, 1, "loss of consistency at full excess hyperactivation")
     rejection_base: float = bounded(0.06, 0, 1, "rejection of a parent at or below the anchor")
-    rejection_per_avoidance: float = bounded(0.8, 0, 1, "rejection added at full excess avoidance")
+    rejection_per_deactivation: float = bounded(0.8, 0, 1, "rejection added at full excess deactivation")
     frightening_per_danger: float = bounded(
         1.1, 0, 3, "frightening behaviour per unit of other-danger belief above the threshold"
     )
@@ -182,22 +189,23 @@ class TransmissionParams(Params):
 
 def caregiving_from_parents(parents: Population, rng: np.random.Generator, params: TransmissionParams) -> Caregivers:
     """Caregiving derived from each parent's IWM, with individual variation (4 normal draws)."""
-    from iwm.measure._readout import anxiety, avoidance
+    from iwm.model._adult import population_strategy
 
     p = params
+    hyper, deact = population_strategy(parents)
     # only the insecurity above a secure anchor changes caregiving, saturating after `span`
-    anx = np.clip((anxiety(parents) - p.secure_anchor) / p.span, 0, 1)
-    avo = np.clip((avoidance(parents) - p.secure_anchor) / p.span, 0, 1)
+    anx = np.clip((hyper - p.secure_anchor) / p.span, 0, 1)
+    avo = np.clip((deact - p.secure_anchor) / p.span, 0, 1)
     danger = parents.other_danger
     z = rng.standard_normal((4, parents.n)).astype(DTYPE)
     sensitivity = (
         p.sensitivity_base
-        - p.sensitivity_per_anxiety * anx
-        - p.sensitivity_per_avoidance * avo
+        - p.sensitivity_per_hyperactivation * anx
+        - p.sensitivity_per_deactivation * avo
         + p.sensitivity_variation * z[0]
     )
-    consistency = p.consistency_base - p.consistency_per_anxiety * anx + p.variation * z[1]
-    rejection = p.rejection_base + p.rejection_per_avoidance * avo + p.variation * z[2]
+    consistency = p.consistency_base - p.consistency_per_hyperactivation * anx + p.variation * z[1]
+    rejection = p.rejection_base + p.rejection_per_deactivation * avo + p.variation * z[2]
     frightening = p.frightening_per_danger * np.maximum(danger - p.frightening_threshold, 0) + p.variation * z[3]
     return Caregivers(
         sensitivity=np.clip(sensitivity, 0, 1),

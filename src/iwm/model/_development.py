@@ -9,26 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from iwm._errors import ParameterError
-from iwm.measure._readout import (
-    ADULT_CATEGORIES,
-    INFANT_CLASSES,
-    SECURE_ADULT,
-    SECURE_INFANT,
-    AdultReadout,
-    InfantReadout,
-    adult_category,
-    anxiety,
-    avoidance,
-    infant_behaviour,
-    infant_class,
-)
-from iwm.measure._stats import concordance_kappa, pearson, shares
+from iwm.measure._readout import InfantReadout, infant_behaviour, infant_class
 from iwm.model._blocks import MAX_N, Progress, check_workers, map_blocks
 from iwm.model._caregiving import (
     Caregivers,
@@ -152,8 +138,10 @@ def _run_task(spec: _Spec, blocks: range) -> tuple[Generation, Generation | None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
-class Development:
-    """The result of :func:`develop`: a formed population and how it got there."""
+class Formation:
+    """What :func:`develop` returns: a formed population and how it got there (model state
+    and the infant codes of the reunion episode). Shares, dimensions and transmission
+    figures are read-outs of it (:class:`iwm.Development`, :mod:`iwm.measure._formation`)."""
 
     n: int
     seed: int
@@ -163,50 +151,6 @@ class Development:
     infant_behaviour: dict[str, NDArray[np.float32]]
     population: Population
     parents: Generation | None = None
-    readout: AdultReadout = dataclasses.field(default_factory=AdultReadout)
-
-    @property
-    def adult_category(self) -> NDArray[np.int8]:
-        return adult_category(self.population, self.readout)
-
-    def infant_shares(self) -> dict[str, float]:
-        return shares(self.infant, INFANT_CLASSES)
-
-    def adult_shares(self) -> dict[str, float]:
-        return shares(self.adult_category, ADULT_CATEGORIES)
-
-    def transmission(self) -> dict[str, float]:
-        """Parent secure/insecure vs infant secure/insecure, and sensitivity vs security."""
-        if self.parents is None:
-            raise ValueError("transmission needs a run with parents (develop(parents=...))")
-        parent_secure = adult_category(self.parents.population, self.readout) == SECURE_ADULT
-        infant_secure = self.infant == SECURE_INFANT
-        agree, kappa = concordance_kappa(parent_secure, infant_secure)
-        return {
-            "concordance": agree,
-            "kappa": kappa,
-            "sensitivity_security_r": pearson(self.caregivers.sensitivity, infant_secure),
-            "parents_secure": float(parent_secure.mean()),
-        }
-
-    def summary(self) -> dict[str, Any]:
-        """The figures ``iwm develop --json`` prints."""
-        out: dict[str, Any] = {
-            "n": self.n,
-            "seed": self.seed,
-            "caregiving": self.caregiving,
-            "infant": self.infant_shares(),
-            "adult": self.adult_shares(),
-            "anxiety_mean": float(np.mean(anxiety(self.population, self.readout), dtype=np.float64)),
-            "avoidance_mean": float(np.mean(avoidance(self.population, self.readout), dtype=np.float64)),
-        }
-        if self.parents is not None:
-            out["parents"] = {"adult": shares(adult_category(self.parents.population, self.readout), ADULT_CATEGORIES)}
-            t = self.transmission()
-            out["transmission"] = {k: t[k] for k in ("concordance", "kappa")}
-            out["sensitivity_security_r"] = t["sensitivity_security_r"]
-            out["transmission"]["sensitivity_security_r"] = t["sensitivity_security_r"]
-        return out
 
 
 def develop(
@@ -221,7 +165,7 @@ def develop(
     chunk_size: int = DEFAULT_CHUNK,
     workers: int = 1,
     progress: Progress | None = None,
-) -> Development:
+) -> Formation:
     """Form a population of working models from birth to 18 (MODEL.md C5).
 
     Give either ``caregiving`` (a named mix, a :class:`CaregivingMix` or a mix file) or
@@ -251,7 +195,7 @@ def develop(
         gens = [r[1] for r in results if r[1] is not None]
         parent_gen = _concat_generations(gens)
     child_gen = _concat_generations(children)
-    return Development(
+    return Formation(
         n=n,
         seed=seed,
         caregiving=mix.name,

@@ -16,21 +16,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm._errors import ParameterError
-from iwm.measure._readout import (
-    ADULT_CATEGORIES,
-    ADULT_READOUT,
-    SECURE_ADULT,
-    AdultReadout,
-    adult_category,
-    anxiety,
-    avoidance,
-)
-from iwm.measure._stats import correlation_or_none
 from iwm.model._adult import (
     DAYS_PER_WEEK,
     N_DAILY,
     NO_PAIR,
-    PAIRINGS,
     WEEKS_PER_YEAR,
     AdultParams,
     Mechanisms,
@@ -62,35 +51,75 @@ MAX_YEARS = 80
 _PAIR_SUMS = ("days", "satisfaction", "conflict", "pw_x", "pw_y", "pw_xy", "pw_xx", "pw_yy")
 """Per-relationship running sums, kept per person from the day the relationship began."""
 
+MET_FIELDS = (
+    "self_worth",
+    "self_reliance",
+    "other_availability",
+    "other_danger",
+    "signalling",
+    "activation_threshold",
+    "suppression",
+)
+"""The state of each partner's working model when a couple formed, recorded per relationship
+(a measure reads the partners' styles at meeting from it: :mod:`iwm.measure._relationships`)."""
+_UNUSED_KINDS = 10
+"""Width of the ledger's legacy per-kind counters, which the weekly market still touches."""
+
+
+def _met_state(s: _Adults, people: NDArray[np.intp]) -> dict[str, F]:
+    def mean(a: F, b: F) -> F:
+        x, y = a[people], b[people]
+        return (x / (x + y)).astype(DTYPE)
+
+    return {
+        "self_worth": mean(s.W_a, s.W_b),
+        "self_reliance": s.self_reliance[people].copy(),
+        "other_availability": mean(s.A_a, s.A_b),
+        "other_danger": mean(s.D_a, s.D_b),
+        "signalling": s.signalling[people].copy(),
+        "activation_threshold": s.threshold[people].copy(),
+        "suppression": s.suppression[people].copy(),
+    }
+
 
 @dataclasses.dataclass(kw_only=True, eq=False)
 class _Ledger:
-    """Running totals of a community: per relationship (per person) and per pairing type."""
+    """Running totals of a community's people, and one record per person per relationship.
 
+    A record is written when a relationship ends (or the run ends): the person, the
+    community, whether it ended, the relationship's running sums, and the state of both
+    partners' working models when they met. Totals by pairing of styles are a read-out of
+    these records (:mod:`iwm.measure._relationships`). ``rel_type`` and ``ended`` are kept only for
+    the weekly market, which still writes to them; nothing reads them.
+    """
+
+    adults: _Adults
+    first_person: int
     rel: dict[str, F]
+    met: dict[str, F]
     rel_type: NDArray[np.int8]
     community: NDArray[np.intp]
-    totals: dict[str, F64]
-    started: F64
     ended: F64
     single_days: F
     lonely: F
     breakups: NDArray[np.int32]
+    records: list[dict[str, NDArray[Any]]]
 
     @classmethod
-    def new(cls, sizes: list[int]) -> _Ledger:
-        """Totals are kept per community, so they never depend on how communities are grouped."""
-        m, k = sum(sizes), len(sizes)
+    def new(cls, s: _Adults, sizes: list[int], first_block: int) -> _Ledger:
+        m = sum(sizes)
         return cls(
+            adults=s,
+            first_person=first_block * BLOCK,
             rel={k: np.zeros(m, DTYPE) for k in _PAIR_SUMS},
+            met={k: np.zeros(m, DTYPE) for k in MET_FIELDS},
             rel_type=np.zeros(m, np.int8),
-            community=np.repeat(np.arange(k), sizes),
-            totals={name: np.zeros((k, len(PAIRINGS))) for name in _PAIR_SUMS},
-            started=np.zeros((k, len(PAIRINGS))),
-            ended=np.zeros((k, len(PAIRINGS))),
+            community=np.repeat(np.arange(len(sizes)), sizes),
+            ended=np.zeros((len(sizes), _UNUSED_KINDS)),
             single_days=np.zeros(m, DTYPE),
             lonely=np.zeros(m, DTYPE),
             breakups=np.zeros(m, np.int32),
+            records=[],
         )
 
     def record_day(self, s: _Adults, today: Any, partner_bid_yesterday: F) -> None:
@@ -108,17 +137,32 @@ class _Ledger:
         self.single_days += single
         self.lonely += today.loneliness * single
 
-    def flush(self, people: NDArray[np.intp]) -> None:
-        """Add the relationships of ``people`` to their pairing type's totals (both partners)."""
-        at = (self.community[people], self.rel_type[people])
-        for k in _PAIR_SUMS:
-            np.add.at(self.totals[k], at, self.rel[k][people].astype(np.float64))
+    def flush(self, people: NDArray[np.intp], ended: bool = True) -> None:
+        """Record the relationships of ``people`` (who are still paired with their partners)."""
+        partner = self.adults.partner[people]
+        record: dict[str, NDArray[Any]] = {
+            "person": (self.first_person + people).astype(np.int64),
+            "community": (self.first_person // BLOCK + self.community[people]).astype(np.int64),
+            "ended": np.full(people.shape[0], ended),
+            **{k: self.rel[k][people].copy() for k in _PAIR_SUMS},
+            **{f"own_{k}": v[people] for k, v in self.met.items()},
+            **{f"partner_{k}": v[partner] for k, v in self.met.items()},
+        }
+        self.records.append(record)
 
     def reset(self, people: NDArray[np.intp], kinds: NDArray[np.int8]) -> None:
+        """A relationship begins for ``people``: its sums start at 0, and the partners' models
+        at meeting are kept (``kinds`` is unused)."""
         for k in _PAIR_SUMS:
             self.rel[k][people] = 0
-        self.rel_type[people] = kinds
-        np.add.at(self.started, (self.community[people], kinds), 0.5)
+        for k, v in _met_state(self.adults, people).items():
+            self.met[k][people] = v
+
+    def relationships(self) -> dict[str, NDArray[Any]]:
+        """All records as columns, in the order they were written."""
+        if not self.records:
+            self.flush(np.zeros(0, np.intp))
+        return {k: np.concatenate([r[k] for r in self.records]) for k in self.records[0]}
 
 
 Community = tuple[np.random.Generator, int, int]
@@ -188,24 +232,21 @@ def _unpair(s: _Adults, people: NDArray[np.intp]) -> None:
 
 Group = dict[str, Any]
 """What a group of communities' adult life leaves behind: per-person columns (named as the
-fields of :class:`AdultLife`, with ``end`` the population at the end) and per-community totals
-(``totals``, ``started``, ``ended``)."""
+fields of :class:`LifeRecord`, with ``end`` the population at the end), the relationship
+records (``relationships``) and the population at each snapshot (``snapshots``)."""
 
 
 def _merge(groups: list[Group]) -> dict[str, Any]:
-    """All groups as one: per-person columns joined in block order, per-community totals
-    summed (in block order, so the sums never depend on how communities were grouped)."""
+    """All groups as one, in block order."""
     merged: dict[str, Any] = {}
     for name in groups[0]:
         parts = [g[name] for g in groups]
         if name == "end":
             merged[name] = Population.concat(parts)
-        elif name == "totals":
-            merged[name] = {k: np.concatenate([p[k] for p in parts]).sum(axis=0) for k in _PAIR_SUMS}
-        elif name in ("started", "ended"):
-            merged[name] = np.concatenate(parts).sum(axis=0)
-        elif name == "snapshots":  # (snapshots, 2, people)
-            merged[name] = np.concatenate(parts, axis=2)
+        elif name == "relationships":
+            merged[name] = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        elif name == "snapshots":
+            merged[name] = tuple(Population.concat([p[i] for p in parts]) for i in range(len(parts[0])))
         else:
             merged[name] = np.concatenate(parts)
     return merged
@@ -217,7 +258,6 @@ class _LifeSpec:
     weeks: int
     params: AdultParams
     mechanisms: Mechanisms
-    readout: AdultReadout
     therapy: Therapy | None = None
     events: LifeEventParams | None = None
     snapshots: tuple[int, ...] = ()
@@ -263,17 +303,16 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
         for i in range(len(sizes))
     ]
     s = _Adults.of(pop)
-    led = _Ledger.new(sizes)
-    derive_strategy(s, p, mech, spec.readout)
-    style_start = s.style.copy()
+    led = _Ledger.new(s, sizes, first_block)
+    derive_strategy(s, p, mech)
     buf = np.empty((N_DAILY, s.n), dtype=DTYPE)
     draws = _Draws()
     in_therapy = np.flatnonzero(clients) if therapy is not None and clients is not None else None
     memory = _Memory.of(s) if in_therapy is not None else None
     hits = np.zeros(s.n, np.int32)
-    snapshots = np.empty((len(spec.snapshots), 2, s.n), dtype=DTYPE)
+    snapshots: list[Population | None] = [None] * len(spec.snapshots)
     for i in np.flatnonzero(np.asarray(spec.snapshots) == 0):
-        snapshots[i] = s.dimensions(spec.readout)
+        snapshots[i] = s.population()
     for week in range(spec.weeks):
         relationships_week(s, led, communities, p, mech)
         for d in range(DAYS_PER_WEEK):
@@ -294,19 +333,15 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
                 memory = _Memory.of(s)
                 memory.treated[in_therapy] = True
             session(s, in_therapy, therapy.params, therapy.components)
-        derive_strategy(s, p, mech, spec.readout)
+        derive_strategy(s, p, mech)
         for i in np.flatnonzero(np.asarray(spec.snapshots) == week + 1):
-            snapshots[i] = s.dimensions(spec.readout)
-    led.flush(np.flatnonzero(s.paired > 0))
+            snapshots[i] = s.population()
+    led.flush(np.flatnonzero(s.paired > 0), ended=False)
     partner = np.where(s.paired > 0, s.partner + first_block * BLOCK, NO_PAIR).astype(np.int64)
     return {
         "end": s.population(),
-        "style_start": style_start,
         "partner": partner,
-        "pairing": np.where(s.paired > 0, led.rel_type, -1).astype(np.int8),
-        "totals": led.totals,
-        "started": led.started,
-        "ended": led.ended,
+        "relationships": led.relationships(),
         "single_days": led.single_days,
         "lonely": led.lonely,
         "breakups": led.breakups,
@@ -331,8 +366,10 @@ def _run_blocks(spec: _LifeSpec, blocks: range, people: tuple[Population, Flags,
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
-class AdultLife:
-    """The result of :func:`live`: the population before and after, and its relationships.
+class LifeRecord:
+    """What :func:`live` returns: the population before and after, and a record of its
+    relationships, all model state. Styles, dimensions and tables by pairing are read-outs
+    of this record (:class:`iwm.AdultLife`, in :mod:`iwm.study._life`).
 
     Satisfaction (C31) is the running mean of how each day with the partner felt: the
     perceived response to shown need (or trust, on days without a bid), minus half the day's
@@ -346,14 +383,13 @@ class AdultLife:
     mechanisms: Mechanisms
     start: Population
     end: Population
-    style_start: NDArray[np.int8]
     partner: NDArray[np.int64]
     """Index of each person's partner at the end, or -1 for single people."""
-    pairing: NDArray[np.int8]
-    """Index into :data:`PAIRINGS` of each partnered person's couple (styles when it formed)."""
-    totals: dict[str, F64]
-    started: F64
-    ended: F64
+    relationships: dict[str, NDArray[Any]]
+    """One record per person per relationship (columns): ``person``, ``community``,
+    ``ended`` (False: still together at the end), the running sums of :data:`_PAIR_SUMS` and
+    each partner's model when they met (``own_*``, ``partner_*`` over :data:`MET_FIELDS`).
+    Records are in the order written within each group of communities."""
     single_days: F
     """Days each person spent single."""
     lonely: F
@@ -367,130 +403,13 @@ class AdultLife:
     events: NDArray[np.int32]
     """Negative life events each person lived through (with ``events=``)."""
     snapshot_years: tuple[float, ...]
-    snapshots: F
-    """Anxiety and avoidance at each of ``snapshot_years``: shape (snapshots, 2, n)."""
+    snapshots: tuple[Population, ...]
+    """The population at each of ``snapshot_years``."""
     therapy: Therapy | None = None
-    readout: AdultReadout = ADULT_READOUT
 
     @property
     def n(self) -> int:
         return self.start.n
-
-    @property
-    def style_end(self) -> NDArray[np.int8]:
-        return adult_category(self.end, self.readout)
-
-    def pairings(self) -> list[dict[str, Any]]:
-        """Couples at the end by pairing (styles when they met): observed and random-expected.
-
-        Expected counts assume the partnered people, with their styles, paired at random.
-        """
-        couples = self.pairing[(self.partner >= 0) & (np.arange(self.n) < self.partner)]
-        observed = np.bincount(couples, minlength=len(PAIRINGS)).astype(float)
-        k = len(ADULT_CATEGORIES)
-        # each couple's two styles recovered from the pairing index
-        style_pairs = [(a, b) for a in range(k) for b in range(a, k)]
-        people = np.zeros(k)
-        for idx, (a, b) in enumerate(style_pairs):
-            people[a] += observed[idx]
-            people[b] += observed[idx]
-        total = observed.sum()
-        share = people / max(people.sum(), 1)
-        rows = []
-        for idx, (a, b) in enumerate(style_pairs):
-            expected = total * share[a] * share[b] * (1 if a == b else 2)
-            rows.append({"pairing": PAIRINGS[idx], "observed": int(observed[idx]), "expected": float(expected)})
-        return rows
-
-    def by_pairing(self) -> list[dict[str, Any]]:
-        """Per pairing type (styles when the couple met), over every couple-day of the run."""
-        t = self.totals
-        rows = []
-        for idx, name in enumerate(PAIRINGS):
-            days = t["days"][idx]
-            couple_years = days / 2 / (DAYS_PER_WEEK * WEEKS_PER_YEAR)
-            rows.append(
-                {
-                    "pairing": name,
-                    "couples": float(self.started[idx]),
-                    "couple_years": float(couple_years),
-                    "satisfaction": _ratio(t["satisfaction"][idx], days),
-                    "conflict": _ratio(t["conflict"][idx], days),
-                    "breakups_per_year": _ratio(self.ended[idx], couple_years),
-                    "pursue_withdraw": _pooled_r(t, idx),
-                }
-            )
-        return rows
-
-    def singles(self) -> list[dict[str, Any]]:
-        """Loneliness (mean daily unmet need while single) by style at the start."""
-        rows = []
-        for code, name in enumerate(ADULT_CATEGORIES):
-            mine = self.style_start == code
-            days = float(self.single_days[mine].sum(dtype=np.float64))
-            rows.append(
-                {
-                    "style": name,
-                    "people": int(mine.sum()),
-                    "share_single_at_end": _ratio(float((self.partner[mine] < 0).sum()), float(mine.sum())),
-                    "single_years": days / (DAYS_PER_WEEK * WEEKS_PER_YEAR),
-                    "loneliness": _ratio(float(self.lonely[mine].sum(dtype=np.float64)), days),
-                }
-            )
-        return rows
-
-    def stability(self) -> dict[str, float | None]:
-        """Stability of the working models: start-end correlation of each dimension, mean
-        absolute change of each, the share of the insecure at the start who are secure at the
-        end, and the mean change of anxiety among the preoccupied and of avoidance among the
-        dismissing at the start (negative: revised toward security)."""
-        insecure = self.style_start != SECURE_ADULT
-        anx0, anx1, avo0, avo1 = anxiety(self.start), anxiety(self.end), avoidance(self.start), avoidance(self.end)
-        return {
-            "anxiety_r": correlation_or_none(anx0, anx1),
-            "avoidance_r": correlation_or_none(avo0, avo1),
-            "anxiety_change": float(np.mean(np.abs(anx1 - anx0), dtype=np.float64)),
-            "avoidance_change": float(np.mean(np.abs(avo1 - avo0), dtype=np.float64)),
-            "insecure_to_secure": _ratio(float((self.style_end[insecure] == SECURE_ADULT).sum()), insecure.sum()),
-            "anxious_anxiety_change": _mean_where(anx1 - anx0, self.style_start == _PREOCCUPIED),
-            "avoidant_avoidance_change": _mean_where(avo1 - avo0, self.style_start == _DISMISSING),
-        }
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "n": self.n,
-            "years": self.years,
-            "seed": self.seed,
-            "mechanisms_off": list(self.mechanisms.switched_off()),
-            "pairings": self.pairings(),
-            "by_pairing": self.by_pairing(),
-            "singles": self.singles(),
-            "stability": self.stability(),
-        }
-
-
-_PREOCCUPIED = ADULT_CATEGORIES.index("preoccupied")
-_DISMISSING = ADULT_CATEGORIES.index("dismissing")
-
-
-def _mean_where(x: NDArray[np.floating], mask: NDArray[np.bool_]) -> float | None:
-    return float(np.mean(x[mask], dtype=np.float64)) if mask.any() else None
-
-
-def _ratio(num: float, den: float) -> float | None:
-    return float(num) / float(den) if den > 0 else None
-
-
-def _pooled_r(t: dict[str, F64], idx: int) -> float | None:
-    n = t["days"][idx]
-    if n < 3:
-        return None
-    mx, my = t["pw_x"][idx] / n, t["pw_y"][idx] / n
-    vx = t["pw_xx"][idx] / n - mx * mx
-    vy = t["pw_yy"][idx] / n - my * my
-    if vx <= 0 or vy <= 0:
-        return None
-    return float((t["pw_xy"][idx] / n - mx * my) / np.sqrt(vx * vy))
 
 
 def live(
@@ -500,7 +419,6 @@ def live(
     seed: int,
     params: AdultParams | None = None,
     mechanisms: Mechanisms | None = None,
-    readout: AdultReadout | None = None,
     therapy: Therapy | None = None,
     events: LifeEventParams | None = None,
     snapshot_years: tuple[float, ...] = (),
@@ -508,12 +426,12 @@ def live(
     chunk_size: int = 8 * BLOCK,
     workers: int = 1,
     progress: Progress | None = None,
-) -> AdultLife:
+) -> LifeRecord:
     """Adult life for ``years``: the daily dyad and the weekly partner market (C6-C24, C31).
 
     ``therapy`` gives weekly sessions to its clients (C25-C29) while their lives go on;
-    ``events`` adds negative life events and relapse (:mod:`iwm.model._life_events`); the anxiety and
-    avoidance of everyone are recorded at each of ``snapshot_years`` (years from the start);
+    ``events`` adds negative life events and relapse (:mod:`iwm.model._life_events`); the state of
+    everyone is recorded at each of ``snapshot_years`` (years from the start);
     ``prime`` reminds its people of a secure figure on its day (security priming,
     :mod:`iwm.model._priming`): a momentary state that fades within days.
     People meet partners inside their community (consecutive blocks of 4096 people), so
@@ -536,7 +454,6 @@ def live(
         weeks=weeks,
         params=params or AdultParams(),
         mechanisms=mechanisms or Mechanisms(),
-        readout=readout or ADULT_READOUT,
         therapy=therapy,
         events=events,
         snapshots=tuple(marks),
@@ -557,14 +474,13 @@ def live(
         data=people,
     )
     groups = [g for part in parts for g in part]
-    return AdultLife(
+    return LifeRecord(
         years=weeks / WEEKS_PER_YEAR,  # what was simulated: whole weeks
         seed=seed,
         mechanisms=spec.mechanisms,
         start=population,
         snapshot_years=tuple(snapshot_years),
         therapy=therapy,
-        readout=spec.readout,
         **_merge(groups),
     )
 
@@ -590,9 +506,14 @@ TRACE_FIELDS = (
     "self_worth",
     "other_availability",
     "other_danger",
-    "anxiety",
-    "avoidance",
+    "self_reliance",
+    "signalling",
+    "activation_threshold",
+    "suppression",
 )
+"""Fields of :func:`simulate_couples`' trace: the day's behaviour and the model's state."""
+STRATEGY_TRACE = ("self_reliance", "signalling", "activation_threshold", "suppression")
+"""The learned strategy in the trace (what a measure needs to read the dimensions)."""
 
 
 def simulate_couples(
@@ -603,7 +524,6 @@ def simulate_couples(
     seed: int,
     params: AdultParams | None = None,
     mechanisms: Mechanisms | None = None,
-    readout: AdultReadout | None = None,
     prime: Prime | None = None,
 ) -> dict[str, NDArray[Any]]:
     """Fixed couples (``a[i]`` with ``b[i]``) day by day, with every day recorded.
@@ -612,18 +532,18 @@ def simulate_couples(
     secure figure on its day (:mod:`iwm.model._priming`).
 
     Returns arrays of shape (days, 2, couples) per field of :data:`TRACE_FIELDS` (axis 1:
-    partner a, partner b). Beliefs and dimensions are revised weekly, as in :func:`live`.
+    partner a, partner b). Beliefs and strategy are revised weekly, as in :func:`live`.
     """
     if a.n != b.n:
         raise ValueError(f"the two partner populations differ in size: {a.n} and {b.n}")
     days = int(check_value("days", days, 1, 365 * 50, integer=True))
     seed = check_seed(seed)
-    p, mech, r = params or AdultParams(), mechanisms or Mechanisms(), readout or ADULT_READOUT
+    p, mech = params or AdultParams(), mechanisms or Mechanisms()
     k = a.n
     s = _Adults.of(Population.concat([a, b]))
     s.partner = np.concatenate([np.arange(k, 2 * k), np.arange(k)]).astype(np.intp)
     s.paired[:] = 1
-    derive_strategy(s, p, mech, r)
+    derive_strategy(s, p, mech)
     s.satisfaction = (s.trust * s.importance).astype(DTYPE)
     g = block_generator(seed, COUPLES_STREAM, 0)
     buf = np.empty((N_DAILY, 2 * k), dtype=DTYPE)
@@ -637,7 +557,6 @@ def simulate_couples(
         today = day(s, buf, p)
         if prime is not None:
             fade(s, prime.params)
-        anx, avo = s.dimensions(r)
         row = {
             **{f: getattr(today, f) for f in TRACE_FIELDS if hasattr(today, f)},
             "trust": s.trust,
@@ -645,14 +564,16 @@ def simulate_couples(
             "self_worth": s.W_a / (s.W_a + s.W_b),
             "other_availability": s.other_availability(),
             "other_danger": s.other_danger(),
-            "anxiety": anx,
-            "avoidance": avo,
+            "self_reliance": s.self_reliance,
+            "signalling": s.signalling,
+            "activation_threshold": s.threshold,
+            "suppression": s.suppression,
         }
         for f in TRACE_FIELDS:
             trace[f][t] = row[f]
         if (t + 1) % DAYS_PER_WEEK == 0:
             update_model(s, p)
-            derive_strategy(s, p, mech, r)
+            derive_strategy(s, p, mech)
     return {f: v.reshape(days, 2, k) for f, v in trace.items()}
 
 

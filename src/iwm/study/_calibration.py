@@ -121,7 +121,7 @@ def check_formation(
     progress: Callable[[str], None] | None = None,
 ) -> list[TargetResult]:
     """Run the formation targets T1, T2, T5, T6 with default parameters."""
-    from iwm.model._development import develop
+    from iwm.study._mixes import develop
 
     def step(what: str) -> None:
         if progress:
@@ -259,8 +259,8 @@ def check_adult(
     """Run the adult targets T3 and T4 (and, with ``measurement``, T7-T10 on the same adults):
     low-risk formation, then ``years`` of adult life, then both measurement channels."""
     from iwm.measure._channels import measure_channels
-    from iwm.model._development import develop
-    from iwm.model._life import live
+    from iwm.study._life import live
+    from iwm.study._mixes import develop
 
     if progress:
         progress("formation")

@@ -12,8 +12,8 @@ from iwm.measure._change import change_metrics
 from iwm.measure._readout import ADULT_CATEGORIES, AdultReadout
 from iwm.model._adult import AdultParams, Mechanisms
 from iwm.model._blocks import Progress
-from iwm.model._life import TRACE_FIELDS, live, simulate_couples
 from iwm.model._population import Population
+from iwm.study._life import TRACE_FIELDS, live, simulate_couples
 
 
 def ablate(

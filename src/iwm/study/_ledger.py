@@ -54,8 +54,21 @@ PROVENANCE: dict[type[Params], list[tuple[str, str]]] = {
         (r"concentration", "assumption: individual variation within a kind of caregiving"),
         (r".*", "assumption: the four kinds of caregiving of C5 (Ainsworth et al. 1978; Main & Hesse 1990)"),
     ],
-    TransmissionParams: [(r".*", "tuned to T5 and T6 (step 5)")],
+    TransmissionParams: [
+        (
+            r"secure_anchor|span",
+            "tuned to T5 and T6 (step 5), on the ECR metric (anchor 3.25, span 2); re-expressed on the "
+            "strategy strengths (anchor (3.25 - 3) / 2.5, span 2 / 2.5), not re-tuned",
+        ),
+        (r".*", "tuned to T5 and T6 (step 5)"),
+    ],
     AdultParams: [
+        (
+            r"hyper_|deact_",
+            "assumption: which state drives which strategy follows Mikulincer & Shaver 2003; the "
+            "weights are those of the self-report dimensions on the same state, rescaled to strength "
+            "0-1 (so strategy and self-report agree on average); not tuned, T3-T6 and C6-C14 checked",
+        ),
         (r"evidence_rate|strategy_rate", "tuned to T3/T4 after five years with anxiety r about .8 over ten (step 6)"),
         (
             r"dating_|attraction_|acceptance_",
@@ -98,12 +111,14 @@ UNITS = [
     (r"episodes_per_week", "episodes per week"),
     (r"_rate$", "per step (week or episode)"),
     (r"loss_rate|trauma_rate", "per person-year"),
-    (r"secure_anchor|span|cut$|_location$|anxiety_center|avoidance_center", "scale points"),
+    (r"cut$|_location$|anxiety_center|avoidance_center", "scale points"),
     (r"_sd$|_spread$|_scale$", "SD"),
 ]
 
 
 def _unit(cls: type[Params], name: str) -> str:
+    if cls is TransmissionParams and name in ("secure_anchor", "span"):
+        return "strategy strength (0-1)"
     if cls is LifeEventParams and name in ("loss_rate", "trauma_rate"):
         return "per person-year"
     if cls is AdultReadout and name != "cut" and not name.endswith("_cut"):

@@ -16,9 +16,9 @@ from typing import Any
 from iwm._errors import InputError, ParameterError
 from iwm._files import read_regular_file
 from iwm._yaml import MAX_BYTES, read_yaml
+from iwm.measure._formation import Development
 from iwm.model._caregiving import MIXES, PROFILES, CaregiverProfile, CaregivingMix
 from iwm.model._caregiving import resolve_mix as resolve_named_mix
-from iwm.model._development import Development
 from iwm.model._development import develop as develop_from_mix
 from iwm.model._params import check_value
 
@@ -36,11 +36,12 @@ def resolve_mix(spec: str | CaregivingMix) -> CaregivingMix:
 def develop(
     caregiving: str | CaregivingMix | None = None, *, parents: str | CaregivingMix | None = None, **kwargs: Any
 ) -> Development:
-    return develop_from_mix(
+    formed = develop_from_mix(
         None if caregiving is None else resolve_mix(caregiving),
         parents=None if parents is None else resolve_mix(parents),
         **kwargs,
     )
+    return Development.of(formed)
 
 
 def load_mix(path: str) -> CaregivingMix:

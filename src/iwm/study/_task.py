@@ -46,14 +46,15 @@ from iwm.measure._readout import (
 )
 from iwm.model._adult import AdultParams, Mechanisms
 from iwm.model._caregiving import TransmissionParams
-from iwm.model._development import develop
 from iwm.model._formation import FormationParams
-from iwm.model._life import WEEKS_PER_YEAR, AdultLife, live
+from iwm.model._life import WEEKS_PER_YEAR
 from iwm.model._life_events import LifeEventParams
 from iwm.model._population import Population
 from iwm.model._priming import Prime, PrimeParams
 from iwm.model._therapy import Components, Therapy, TherapyParams
 from iwm.study._couples import dyad
+from iwm.study._life import AdultLife, live
+from iwm.study._mixes import develop
 from iwm.study._scenario import ClientsSection, PrimeSection, Scenario, TaskSpec, TherapySection, build
 
 TABLES = ("summary", "people", "trajectories", "pairings", "couples")

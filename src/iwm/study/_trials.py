@@ -17,13 +17,14 @@ from iwm.measure._people import BALANCED, style_name
 from iwm.measure._readout import ADULT_CATEGORIES, SECURE_ADULT, adult_category, anxiety, avoidance, categorize
 from iwm.measure._stats import pearson
 from iwm.model._blocks import Progress
-from iwm.model._development import develop
-from iwm.model._life import WEEKS_PER_YEAR, AdultLife, live
+from iwm.model._life import WEEKS_PER_YEAR
 from iwm.model._life_events import LifeEventParams
 from iwm.model._params import check_value
 from iwm.model._population import Population
 from iwm.model._rng import check_seed
 from iwm.model._therapy import Components, Therapy, TherapyParams
+from iwm.study._life import AdultLife, live
+from iwm.study._mixes import develop
 
 
 def cohens_d(before: NDArray[np.floating], after: NDArray[np.floating]) -> float | None:
