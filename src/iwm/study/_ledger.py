@@ -66,6 +66,12 @@ PROVENANCE: dict[type[Params], list[tuple[str, str]]] = {
             "assumption: security priming lowers threat appraisal and raises expected care "
             "(Mikulincer & Shaver 2007); uncalibrated",
         ),
+        (
+            r"choice_temperature|fear_weight|conflict_stress",
+            "assumption: the approach-fear choice (Main & Hesse 1990) set by hand so that, after frightening "
+            "care, the values of approach and flight are close (C16, C17, C19 checked by caregiving history, "
+            "not tuned to a target)",
+        ),
         (r".*", ADULT),
     ],
     LifeEventParams: [(r".*", "assumption: order of magnitude only, unsourced; uncalibrated")],
