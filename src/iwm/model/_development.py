@@ -25,8 +25,7 @@ from iwm.measure._readout import (
     adult_category,
     anxiety,
     avoidance,
-    infant_behaviour,
-    infant_class,
+    code_infants,
 )
 from iwm.measure._stats import concordance_kappa, pearson, shares
 from iwm.model._blocks import MAX_N, Progress, check_workers, map_blocks
@@ -41,6 +40,7 @@ from iwm.model._caregiving import (
 from iwm.model._formation import N_UNIFORMS, CaregiverTerms, FormationParams, _ChildState, episode, to_population
 from iwm.model._params import check_value
 from iwm.model._population import DTYPE, Population
+from iwm.model._reunion import ReunionParams, reunion
 from iwm.model._rng import BLOCK, block_generator, check_seed
 
 DEFAULT_CHUNK = 8 * BLOCK
@@ -55,14 +55,14 @@ class _Spec:
     formation: FormationParams
     infant: InfantReadout
     transmission: TransmissionParams
+    reunion: ReunionParams = dataclasses.field(default_factory=ReunionParams)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
 class Generation:
-    """One generation's childhood: caregivers, infant classes and the adult at the end."""
+    """One generation's childhood: caregivers, behaviour in the reunion episode and the adult at the end."""
 
     caregivers: Caregivers
-    infant: NDArray[np.int8]
     infant_behaviour: dict[str, NDArray[np.float32]]
     population: Population
 
@@ -88,20 +88,12 @@ def _form_blocks(spec: _Spec, blocks: range, stream: int, parents: Population | 
     buf = np.empty((k, N_UNIFORMS, BLOCK), dtype=DTYPE)
     u = buf.transpose(1, 0, 2)  # (N_UNIFORMS, k, BLOCK) view onto the per-block draws
     per_year = p.episodes / p.years
-    infant = np.zeros((k, BLOCK), dtype=np.int8)
     behaviour: dict[str, NDArray[np.float32]] = {}
     for t in range(p.episodes + 1):
-        if t == p.infant_episode:
-            noise = np.stack([g.standard_normal((4, BLOCK), dtype=DTYPE) for g in gens], axis=1)
-            behaviour = infant_behaviour(
-                state.gain,
-                state.threshold,
-                state.A_a / (state.A_a + state.A_b),
-                state.D_a / (state.D_a + state.D_b),
-                noise,
-                spec.infant,
-            )
-            infant = infant_class(behaviour, spec.infant)
+        if t == p.infant_episode:  # the reunion episode: behaviour only, coded in iwm.measure
+            r = spec.reunion
+            draws = np.stack([g.random((r.steps + 1, N_UNIFORMS, BLOCK), dtype=DTYPE) for g in gens], axis=2)
+            behaviour = reunion(state, terms, draws, r, p)
         if t == p.episodes:
             break
         for i, g in enumerate(gens):
@@ -111,7 +103,6 @@ def _form_blocks(spec: _Spec, blocks: range, stream: int, parents: Population | 
     n = min(spec.n - blocks.start * BLOCK, k * BLOCK)
     return Generation(
         caregivers=flat.take(slice(0, n)),
-        infant=infant.ravel()[:n],
         infant_behaviour={k: v.ravel()[:n] for k, v in behaviour.items()},
         population=population.take(slice(0, n)),
     )
@@ -256,7 +247,7 @@ def develop(
         seed=seed,
         caregiving=mix.name,
         caregivers=child_gen.caregivers,
-        infant=child_gen.infant,
+        infant=code_infants(child_gen.infant_behaviour, spec.infant),
         infant_behaviour=child_gen.infant_behaviour,
         population=child_gen.population,
         parents=parent_gen,
@@ -266,7 +257,6 @@ def develop(
 def _concat_generations(parts: list[Generation]) -> Generation:
     return Generation(
         caregivers=Caregivers.concat([g.caregivers for g in parts]),
-        infant=np.concatenate([g.infant for g in parts]),
         infant_behaviour={k: np.concatenate([g.infant_behaviour[k] for g in parts]) for k in parts[0].infant_behaviour},
         population=Population.concat([g.population for g in parts]),
     )
