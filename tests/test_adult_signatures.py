@@ -6,9 +6,10 @@ secure partner (or, where a pairing is the point, with a partner of a given styl
 year of days. The disorganization signatures (C16, C17, C19, C20) pick their groups by
 caregiving history instead: 600 people raised by frightening caregivers against 600 raised
 by sensitive, inconsistent and rejecting ones, each with a partner raised sensitively, so the
-groups never depend on the read-out the signature is about. Differences are compared with the spread of the per-person statistic: with
-600 people per group the standard error of a group mean is about 4% of its SD, so the
-margins asserted (at least .2 SD unless stated) are five standard errors or more.
+groups never depend on the read-out the signature is about. Differences are compared with
+the spread of the per-person statistic: with 600 people per group the standard error of a
+group mean is about 4% of its SD, so the margins asserted (at least .2 SD unless stated) are
+five standard errors or more.
 """
 
 from __future__ import annotations

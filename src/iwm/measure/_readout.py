@@ -40,7 +40,9 @@ class InfantReadout(Params):
         0.65, 0, 2, "alternation plus freezing (disorganized indices) above which the infant is D"
     )
     avoidance_cut: float = bounded(0.6, 0, 1, "share of felt need not shown above which A")
-    resistance_cut: float = bounded(0.45, 0, 3, "resistance (angry protest, distress unsettled while seeking) above which C")
+    resistance_cut: float = bounded(
+        0.45, 0, 3, "resistance (angry protest, distress unsettled while seeking) above which C"
+    )
 
 
 def code_infants(behaviour: dict[str, F], r: InfantReadout = InfantReadout()) -> NDArray[np.int8]:

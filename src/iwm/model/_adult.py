@@ -133,9 +133,7 @@ class AdultParams(Params):
     recovery_floor: float = bounded(0.2, 0, 1, "share of distress resolved per day without any regulation")
     recovery: float = bounded(0.5, 0, 1, "extra share of distress resolved per day at full regulation (C9)")
     deactivating_recovery: float = bounded(0.3, 0, 1, "share resolved per day by suppression (C11)")
-    reactivity: float = bounded(
-        0.15, 0, 3, "distress per unit of stressor and of unmet need (C9)"
-    )
+    reactivity: float = bounded(0.15, 0, 3, "distress per unit of stressor and of unmet need (C9)")
     outburst: float = bounded(1.0, 0, 5, "distress above which a partner's upset frightens (C2 danger)")
     # distancing (C12)
     distancing: float = bounded(0.15, 0, 3, "distance taken per unit of closeness and deactivation (C12)")
