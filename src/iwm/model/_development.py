@@ -209,6 +209,7 @@ def develop(
     formation: FormationParams | None = None,
     infant_readout: InfantReadout | None = None,
     transmission: TransmissionParams | None = None,
+    reunion: ReunionParams | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     workers: int = 1,
     progress: Progress | None = None,
@@ -217,7 +218,8 @@ def develop(
 
     Give either ``caregiving`` (a named mix, a :class:`CaregivingMix` or a mix file) or
     ``parents`` (a mix that forms a parent generation first; the children are then raised by
-    caregiving derived from their parents' working models). ``chunk_size`` (people, rounded
+    caregiving derived from their parents' working models). ``reunion`` sets the reunion
+    episode whose behaviour codes the infants (:mod:`iwm.model._reunion`). ``chunk_size`` (people, rounded
     up to whole blocks of 4096) and ``workers`` change speed and memory, never results.
     """
     if (caregiving is None) == (parents is None):
@@ -234,6 +236,7 @@ def develop(
         formation=formation or FormationParams(),
         infant=infant_readout or InfantReadout(),
         transmission=transmission or TransmissionParams(),
+        reunion=reunion or ReunionParams(),
     )
     results = map_blocks(functools.partial(_run_task, spec), n, chunk_size=chunk, workers=workers, progress=progress)
     children = [r[0] for r in results]
