@@ -41,6 +41,7 @@ from iwm.model._adult import derive_strategy as iwm_derive_strategy
 from iwm.model._adult import update_model as iwm_update_model
 from iwm.model._day import Day
 from iwm.model._day import day as iwm_day
+from iwm.model._expectation import V_BEST, V_WORST
 from iwm.model._life import COUPLES_STREAM
 from iwm.model._population import DTYPE
 from iwm.model._rng import block_generator
@@ -49,7 +50,6 @@ Draws = Callable[[int], np.ndarray]
 """Injected uniforms: day index (0-based) -> array of shape (N_DAILY, n), iwm's layout."""
 
 THRESHOLD_REF = 0.3  # threshold below which one is hypervigilant, above which need is kept back (as in iwm)
-SQRT12 = 2 * math.sqrt(3)  # a centred uniform times this has unit variance
 
 
 def _clip01(x: float) -> float:
@@ -165,7 +165,6 @@ class Person(mesa.Agent):
         self.pull = p.perception_bias * (1 - self.awareness) if m.projection else 0.0
         self.recovery = _clip01(p.recovery_floor + p.recovery * self.regulation + p.deactivating_recovery * hidden)
         self.retention = 1 - self.recovery
-        self.volatility = p.volatility * d
         self.distancing = p.distancing * self.suppression if m.defensive_behaviours else 0.0
         self.trust_down = p.trust_up * (1 + p.distrust + p.distrust_danger * d)
         self.trust_extra_down = self.trust_down - p.trust_up
@@ -178,17 +177,23 @@ class Person(mesa.Agent):
         p = model.params
         if model.injected is None:
             rand = model.random.random
-            u0, u1, u2, u3, u4 = rand(), rand(), rand(), rand(), rand()
+            u0, u1, u2, u3, _u4 = rand(), rand(), rand(), rand(), rand()
         else:
-            u0, u1, u2, u3, u4 = model.injected[self.index]
-        self.u_noise, self.u_swing = u3, u4
+            u0, u1, u2, u3, _u4 = model.injected[self.index]
+        self.u_noise = u3  # the fifth draw is no longer used (the distress swing is gone)
         # 1. a stressor, appraised through the model (C6), on top of unresolved distress
         self.stressor = stressor = u0 * u0 * p.stress_scale
         self.felt = felt = stressor * self.appraisal + p.distress_feed * self.distress
-        # 2. approach and fear drives (C16); when both are active the choice is unstable (C17)
+        # 2. approach valued by the relationship expectation (C3) against fear (C16): a logistic
+        # choice, unstable when the two values are close (C17); the conflict itself distresses (C19)
         self.fear = fear = (self.distress * p.dissociation + felt) * self.fear_gain
-        approach = felt + math.sqrt(felt * fear) * (u1 - 0.5) * SQRT12 * p.conflict_noise
-        self.approached = approached = approach > fear
+        worth_w = self.W_a / (self.W_a + self.W_b)
+        v = self.trust - (1 - self.trust) * (0.5 + (1 - worth_w)) - self.D_a / (self.D_a + self.D_b)
+        margin = felt * (v - V_WORST) / (V_BEST - V_WORST) - fear
+        odds = 1 + math.exp(min(-margin / p.choice_temperature, 60.0))  # 1 / P(approach)
+        off = felt <= self.threshold_eff
+        self.approached = approached = off or u1 * odds < 1
+        self.torn = 0.0 if off else 4 * felt * (odds - 1) / (odds * odds)
         # 3. the bid: shown share (C11), amplified (C6), plus protest after absence (C8)
         self.expressed = felt * self.gain
         if approached and felt > self.threshold_eff:
@@ -196,7 +201,7 @@ class Person(mesa.Agent):
         else:
             self.bid = 0.0
         # withdrawal: distance kept (C12) and a day's retreat when fear won (C17, C19)
-        retreat = 0.0 if approached else min(fear, 1.0) * p.withdraw_step
+        retreat = 0.0 if approached else min(felt, 1.0) * p.withdraw_step
         self.withdrawal = retreat + self.distance
         self.away = u2 < p.away_rate
 
@@ -230,12 +235,11 @@ class Person(mesa.Agent):
         self.perceived = perceived = _clip01((expected - received) * pull * 2 + received)
         self.shown = shown = min(self.bid, 1.0)
         self.unmet = unmet = (1 - perceived) * shown
-        distress = (
+        self.distress = (
             self.distress * self.retention
             + (self.stressor + unmet) * p.reactivity
-            + (self.u_swing - 0.5) * self.volatility
+            + min(self.torn, 1.0) * p.conflict_stress
         )
-        self.distress = max(distress, 0.0)
 
     def update(self) -> None:
         """Stage 4: the partner's outburst, evidence, trust (C18), distance (C12), satisfaction (C31)."""

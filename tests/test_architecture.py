@@ -31,14 +31,10 @@ def test_import_contracts_are_kept():
     assert "0 broken" in done.stdout
 
 
-def test_the_model_may_not_grow_new_exceptions():
-    """The model's uses of its read-outs are listed once; none may be added (issue 14, item 3).
-    One is left: the infant coding inside formation (issue 15 removes it too)."""
-    allowed = {
-        "iwm.model._development -> iwm.measure._readout",
-    }
+def test_the_contracts_list_no_exceptions():
+    """The model uses none of its read-outs: no contract has an ``ignore_imports`` (issue 15)."""
     for contract in _contracts():
-        assert set(contract.get("ignore_imports", [])) <= allowed, contract["name"]
+        assert not contract.get("ignore_imports"), contract["name"]
     forbidden = next(c for c in _contracts() if c["type"] == "forbidden")
     assert set(forbidden["forbidden_modules"]) >= {"iwm.measure", "iwm.study", "iwm.cli", "iwm.app"}
 

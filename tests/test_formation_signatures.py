@@ -172,3 +172,55 @@ def test_more_episodes_per_week_keep_the_signatures():
     for kind, klass in (("sensitive", "B"), ("rejecting", "A"), ("frightening", "D")):
         shares = iwm.develop(kind, n=4096, seed=8, formation=p).infant_shares()
         assert max(shares, key=shares.get) == klass, (kind, shares)
+
+
+def _separated(high: np.ndarray, low: np.ndarray, sds: float) -> bool:
+    pooled = np.sqrt((high.var() + low.var()) / 2)
+    return bool(high.mean() - low.mean() > sds * pooled)
+
+
+def test_reunion_behaviour_follows_caregiving_history(pure_runs):
+    """The reunion episode (C5, Ainsworth et al. 1978; Main & Solomon 1990) is behaviour, by
+    history: after rejecting care the infant hides its need, after inconsistent care it
+    protests and stays unsettled, after frightening care it alternates and freezes; each
+    against infants of sensitive caregivers (8192 each: SE of a mean difference about .016 SD,
+    so half an SD is thirty SEs)."""
+    b = {k: r.infant_behaviour for k, r in pure_runs.items()}
+    assert set(b["sensitive"]) == {
+        "proximity_seeking",
+        "contact_maintenance",
+        "avoidance",
+        "resistance",
+        "alternation",
+        "freezing",
+    }
+    assert _separated(b["rejecting"]["avoidance"], b["sensitive"]["avoidance"], 1.0)
+    assert _separated(b["inconsistent"]["resistance"], b["sensitive"]["resistance"], 0.5)
+    assert _separated(b["sensitive"]["contact_maintenance"], b["inconsistent"]["contact_maintenance"], 0.5)
+    disorganized = {k: v["alternation"] + v["freezing"] for k, v in b.items()}
+    for other in ("sensitive", "inconsistent", "rejecting"):
+        assert _separated(disorganized["frightening"], disorganized[other], 1.0)
+
+
+def test_infant_codes_come_from_behaviour_alone(low_risk):
+    """The coder sees behaviour columns only: the codes of the formed population are those of
+    its behaviour table, and D overrides any organized class (Main & Solomon 1990)."""
+    from iwm.measure._readout import code_infants
+
+    behaviour = low_risk.infant_behaviour
+    np.testing.assert_array_equal(code_infants(behaviour), low_risk.infant)
+    one = {k: np.array([0.0], np.float32) for k in behaviour}
+    one.update(avoidance=np.array([1.0], np.float32), alternation=np.array([1.0], np.float32))
+    assert INFANT_CLASSES[code_infants(one)[0]] == "D"
+    one["alternation"][0] = 0.0
+    assert INFANT_CLASSES[code_infants(one)[0]] == "A"
+
+
+def test_without_fear_in_the_reunion_no_frightened_infant_is_disorganized():
+    """Ablation: with no fear of the caregiver in the reunion, frightening care no longer gives
+    D (the conflict of approach and fear is what codes as D)."""
+    from iwm.model._reunion import ReunionParams
+
+    fearless = ReunionParams(fear_weight=0.0)
+    run = iwm.develop("frightening", n=4096, seed=8, formation=iwm.FormationParams(years=1.1), reunion=fearless)
+    assert run.infant_shares()["D"] < 0.05

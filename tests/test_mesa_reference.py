@@ -53,7 +53,7 @@ DAY_FIELDS = {  # iwm Day field -> Person attribute after a step
 }
 STATE_FIELDS = ("trust", "satisfaction", "absent")
 BELIEFS = ("W_a", "W_b", "A_a", "A_b", "D_a", "D_b", "threshold", "signalling", "suppression", "age")
-STRATEGY = ("hyper", "deact", "gain", "threshold_eff", "responsiveness", "expect_offset", "volatility")
+STRATEGY = ("hyper", "deact", "gain", "threshold_eff", "responsiveness", "expect_offset")
 
 # Tolerance of the rule identity. iwm rounds every operation to float32 (unit roundoff 6e-8);
 # a day's field is at most a few dozen operations deep, and state (distress, trust, distance,

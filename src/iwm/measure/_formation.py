@@ -7,6 +7,7 @@ The model forms a population and returns its state (:class:`iwm.model._developme
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import numpy as np
@@ -18,9 +19,11 @@ from iwm.measure._readout import (
     SECURE_ADULT,
     SECURE_INFANT,
     AdultReadout,
+    InfantReadout,
     adult_category,
     anxiety,
     avoidance,
+    code_infants,
 )
 from iwm.measure._stats import concordance_kappa, pearson, shares
 from iwm.model._development import Formation
@@ -32,12 +35,20 @@ class Development(Formation):
     read-outs (shares, dimensions, transmission)."""
 
     readout: AdultReadout = dataclasses.field(default_factory=AdultReadout)
+    infant_readout: InfantReadout = dataclasses.field(default_factory=InfantReadout)
 
     @classmethod
-    def of(cls, formed: Formation, readout: AdultReadout | None = None) -> Development:
+    def of(
+        cls, formed: Formation, readout: AdultReadout | None = None, infant_readout: InfantReadout | None = None
+    ) -> Development:
         """The read-outs of a model's formation record."""
         fields = {f.name: getattr(formed, f.name) for f in dataclasses.fields(Formation)}
-        return cls(**fields, readout=readout or AdultReadout())
+        return cls(**fields, readout=readout or AdultReadout(), infant_readout=infant_readout or InfantReadout())
+
+    @functools.cached_property
+    def infant(self) -> NDArray[np.int8]:
+        """A/B/C/D codes of the reunion episode's behaviour (:func:`code_infants`)."""
+        return code_infants(self.infant_behaviour, self.infant_readout)
 
     @property
     def adult_category(self) -> NDArray[np.int8]:

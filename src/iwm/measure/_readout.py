@@ -32,47 +32,30 @@ SECURE_ADULT = ADULT_CATEGORIES.index("secure")
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class InfantReadout(Params):
-    """Coding of the reunion episode: behaviour scores and the cuts that classify them."""
+    """Coding of the reunion episode: the cuts that classify its behaviour columns."""
 
     label = "infant read-out parameters"
 
-    separation_distress: float = bounded(0.9, 0, 1, "felt need on separation")
-    observation_noise: float = bounded(0.07, 0, 1, "SD of episode-to-episode and coder variation")
-    disorganization_cut: float = bounded(0.22, 0, 1, "approach-fear conflict above which the infant is D")
-    avoidance_cut: float = bounded(0.45, 0, 1, "suppression of the separation need above which A")
-    resistance_cut: float = bounded(0.32, 0, 3, "resistance above which C")
-    unsettled_weight: float = bounded(1.5, 0, 5, "resistance per unit of expected availability below .5")
+    disorganization_cut: float = bounded(
+        0.65, 0, 2, "alternation plus freezing (disorganized indices) above which the infant is D"
+    )
+    avoidance_cut: float = bounded(0.6, 0, 1, "share of felt need not shown above which A")
+    resistance_cut: float = bounded(
+        0.45, 0, 3, "resistance (angry protest, distress unsettled while seeking) above which C"
+    )
 
 
-def infant_behaviour(
-    gain: F, threshold: F, availability: F, danger: F, noise: NDArray[np.floating], r: InfantReadout
-) -> dict[str, F]:
-    """Behaviour scores in a reunion episode (``noise``: 4 standard normals per infant).
-
-    proximity seeking: the signal at separation distress; avoidance: the share of that need
-    that is not shown; resistance: amplified protest plus failure to settle when comfort is
-    not expected; disorganization: fear of the figure one needs (approach-fear conflict).
-    """
-    felt = r.separation_distress
-    seeking = np.where(felt > threshold, gain * felt, 0)
-    avoid = np.clip(1 - seeking / felt, 0, 1)
-    resist = np.clip(gain - 1, 0, None) + r.unsettled_weight * np.clip(0.5 - availability, 0, None)
-    disorg = disorganization(availability, danger)
-    s = r.observation_noise
-    return {
-        "proximity_seeking": (seeking + s * noise[0]).astype(DTYPE),
-        "avoidance": (avoid + s * noise[1]).astype(DTYPE),
-        "resistance": (resist + s * noise[2]).astype(DTYPE),
-        "disorganization": (disorg + s * noise[3]).astype(DTYPE),
-    }
-
-
-def infant_class(behaviour: dict[str, F], r: InfantReadout) -> NDArray[np.int8]:
-    """A/B/C/D codes (indices into INFANT_CLASSES); D overrides A, A precedes C."""
+def code_infants(behaviour: dict[str, F], r: InfantReadout = InfantReadout()) -> NDArray[np.int8]:
+    """A/B/C/D codes (indices into INFANT_CLASSES) from the behaviour of the reunion episode
+    (:func:`iwm.model._reunion.reunion`) alone. Organized classes by the Ainsworth logic
+    (Ainsworth et al. 1978): avoidance of the caregiver is A, resistance mixed with contact
+    seeking is C, else B; A precedes C. The disorganized indices, approach-avoid alternation and
+    freezing, override any organized class (Main & Solomon 1990)."""
     code = np.full(behaviour["avoidance"].shape, SECURE_INFANT, dtype=np.int8)
     code[behaviour["resistance"] > r.resistance_cut] = INFANT_CLASSES.index("C")
     code[behaviour["avoidance"] > r.avoidance_cut] = INFANT_CLASSES.index("A")
-    code[behaviour["disorganization"] > r.disorganization_cut] = INFANT_CLASSES.index("D")
+    disorganized = behaviour["alternation"] + behaviour["freezing"]
+    code[disorganized > r.disorganization_cut] = INFANT_CLASSES.index("D")
     return code
 
 

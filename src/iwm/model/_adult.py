@@ -5,10 +5,11 @@ Shaver 2003, 2007):
 
 1. a **stressor**, appraised through the model: hyperactivating people see more threat
    (hypervigilance, C6), and unregulated distress from earlier days adds to the felt need;
-2. **approach or withdraw**: the need drives approach; for people who expect danger from
-   those they need, the same need drives fear (C16). When both drives are active the choice
-   between them is unstable from day to day (C17) and high distress can end in sudden
-   disengagement (C19);
+2. **approach or withdraw**: the need drives approach, valued by what seeking closeness is
+   expected to bring (C3); for people who expect danger from those they need, the same need
+   drives fear (C16). The two values are weighed by a logistic choice, which is unstable from
+   day to day when they are close (C17); the conflict is itself distressing, and high
+   distress feeds fear, which can end in sudden disengagement (C19);
 3. a **bid**: felt need above the activation threshold is expressed, minus the share a
    deactivating person hides (C11), amplified by hyperactivation (C6), plus protest when the
    partner was away or withdrawn the day before (fear of abandonment, C8);
@@ -18,7 +19,7 @@ Shaver 2003, 2007):
 5. **perception** pulls the response toward what the person expects of this partner, more so
    when it is ambiguous (C7, C21), and the hypervigilant expect a little rejection besides;
 6. **distress** recovers at the person's regulation capacity and rises with the stressor and
-   with unmet need (C9), with extra volatility for the frightened (C19);
+   with unmet need (C9), and with the approach-fear conflict itself (C19);
 7. **updating**: trust in the partner rises slowly and falls fast (C18); each week the
    general beliefs take in the perceived evidence at the person's adult plasticity (C30),
    and only need that was shown can be answered (C24);
@@ -113,9 +114,14 @@ class AdultParams(Params):
     vigilance: float = bounded(1.0, 0, 5, "extra threat appraised per unit of hyperactivation (C6)")
     distress_feed: float = bounded(0.5, 0, 2, "felt need per unit of unresolved distress")
     # approach and fear (C16, C17, C19)
-    fear_weight: float = bounded(1.6, 0, 5, "fear drive per unit of felt need and other-danger (C16)")
+    fear_weight: float = bounded(0.15, 0, 5, "fear drive per unit of felt need and other-danger (C16)")
     dissociation: float = bounded(1.0, 0, 5, "fear drive per unit of distress and other-danger (C19)")
-    conflict_noise: float = bounded(1.5, 0, 5, "instability of the choice when approach and fear conflict (C17)")
+    choice_temperature: float = bounded(
+        0.05, 0.01, 2, "temperature of the approach/withdraw choice: value margin per logit unit (C17)"
+    )
+    conflict_stress: float = bounded(
+        0.5, 0, 3, "distress per unit of need caught in an undecided approach-fear choice (C19)"
+    )
     # the bid (C6, C8, C11)
     amplification: float = bounded(0.6, 0, 5, "bid amplification per unit of hyperactivation (C6)")
     protest: float = bounded(0.6, 0, 5, "protest per unit of hyperactivation after the partner was absent (C8)")
@@ -140,7 +146,6 @@ class AdultParams(Params):
     recovery: float = bounded(0.5, 0, 1, "extra share of distress resolved per day at full regulation (C9)")
     deactivating_recovery: float = bounded(0.3, 0, 1, "share resolved per day by suppression (C11)")
     reactivity: float = bounded(0.15, 0, 3, "distress per unit of stressor and of unmet need (C9)")
-    volatility: float = bounded(0.6, 0, 3, "distress swing per unit of other-danger (C19)")
     outburst: float = bounded(1.0, 0, 5, "distress above which a partner's upset frightens (C2 danger)")
     # distancing (C12)
     distancing: float = bounded(0.15, 0, 3, "distance taken per unit of closeness and deactivation (C12)")
@@ -225,7 +230,6 @@ class _Adults:
     expect_offset: F
     pull: F
     recovery: F
-    volatility: F
     distancing: F
     importance: F
     trust_down: F
@@ -324,7 +328,6 @@ _WEEKLY = (
     "expect_offset",
     "pull",
     "recovery",
-    "volatility",
     "distancing",
     "importance",
     "trust_down",
@@ -426,7 +429,6 @@ def derive_strategy(s: _Adults, p: AdultParams, m: Mechanisms) -> None:
         DTYPE
     )
     s.retention = (1 - s.recovery).astype(DTYPE)
-    s.volatility = (p.volatility * d).astype(DTYPE)
     s.distancing = (p.distancing * s.suppression * m.defensive_behaviours).astype(DTYPE)
     s.trust_down = (p.trust_up * (1 + p.distrust + p.distrust_danger * d)).astype(DTYPE)
     s.trust_extra_down = (s.trust_down - p.trust_up).astype(DTYPE)

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm.model._adult import AdultParams, _Adults
+from iwm.model._expectation import V_BEST, V_WORST, relationship_value
 
 F = NDArray[np.float32]
 B = NDArray[np.bool_]
@@ -57,19 +58,37 @@ def appraise(s: _Adults, u: F, p: AdultParams) -> tuple[F, F]:
     return stressor, felt
 
 
-def activate(s: _Adults, felt: F, u: F, p: AdultParams) -> tuple[F, B]:
-    """Approach and fear drives (C16): need drives approach; for those who expect danger from
-    the figure they need, the same need drives fear. When both are active the choice between
-    them is unstable (C17). Returns the fear drive and whether one approached."""
+def activate(s: _Adults, felt: F, u: F, p: AdultParams) -> tuple[F, B, F]:
+    """Approach or withdraw (C3, C16, C17). Need drives approach, valued by what seeking
+    closeness with this partner is expected to bring (C3: ``felt x (V - worst) / (best -
+    worst)``, from nothing to the whole need); for those who expect danger from the figure
+    they need, the same need drives fear (C16). Once the attachment system is on (felt need
+    above the activation threshold) the two are weighed by a logistic choice: whichever is
+    worth more wins, reliably when the values lie far apart and almost at random when they
+    are close (Luce 1959; McFadden 1974). Close values at high need are the approach-flight
+    conflict of frightened-and-needed attachment (Main & Hesse 1990), so the choice
+    alternates (C17) without any style-specific noise. Returns the fear drive, whether one
+    approached, and the conflict: the need at stake times how undecided the choice was
+    (4 p (1 - p), 1 when the two values are equal)."""
     fear = s.distress * p.dissociation
     fear += felt
     fear *= s.fear_gain
-    conflict_noise = felt * fear
-    np.sqrt(conflict_noise, out=conflict_noise)
-    conflict_noise *= u - 0.5
-    conflict_noise *= 2 * np.sqrt(3) * p.conflict_noise
-    conflict_noise += felt
-    return fear, conflict_noise > fear
+    value = relationship_value(s.trust, s.W_a / (s.W_a + s.W_b), s.D_a / (s.D_a + s.D_b))
+    value -= V_WORST
+    value *= felt / (V_BEST - V_WORST)  # the worth of approach
+    value -= fear  # the margin of approach over withdrawal
+    value *= -1 / p.choice_temperature
+    mn(value, np.float32(60), out=value)  # exp stays finite in float32
+    np.exp(value, out=value)
+    value += 1  # 1 / P(approach)
+    approached = u * value < 1
+    off = felt <= s.threshold_eff  # the system is off: no choice to make
+    approached |= off
+    torn = value - 1
+    torn *= 4 * felt
+    torn /= value * value  # 4 p (1 - p) x felt
+    torn *= ~off
+    return fear, approached, torn
 
 
 def bid(s: _Adults, felt: F, approached: B, p: AdultParams) -> tuple[F, F]:
@@ -87,9 +106,10 @@ def bid(s: _Adults, felt: F, approached: B, p: AdultParams) -> tuple[F, F]:
     return expressed, out
 
 
-def withdraw(s: _Adults, fear: F, approached: B, p: AdultParams) -> F:
-    """Withdrawal: the distance kept (C12), plus a day's retreat when fear won (C17, C19)."""
-    withdrawal = mn(fear, s.one)
+def withdraw(s: _Adults, felt: F, approached: B, p: AdultParams) -> F:
+    """Withdrawal: the distance kept (C12), plus a day's retreat when fear won (C17, C19): one
+    turns away with the need one felt (at most a full step)."""
+    withdrawal = mn(felt, s.one)
     withdrawal *= ~approached
     withdrawal *= p.withdraw_step
     withdrawal += s.distance
@@ -156,9 +176,11 @@ def perceive_response(s: _Adults, received: F, p: AdultParams) -> F:
     return perceived
 
 
-def regulate(s: _Adults, bids: F, perceived: F, stressor: F, u: F, p: AdultParams) -> tuple[F, F]:
-    """Distress (C9, C19): it recovers at the regulation capacity and rises with the stressor
-    and with shown need left unmet; the frightened swing. Returns shown and unmet need."""
+def regulate(s: _Adults, bids: F, perceived: F, stressor: F, torn: F, p: AdultParams) -> tuple[F, F]:
+    """Distress (C9, C19): it recovers at the regulation capacity and rises with the stressor,
+    with shown need left unmet, and with the approach-fear conflict itself (at most 1, as unmet
+    need is): need caught between approaching and fleeing the same figure spikes distress
+    (fright without solution, Main & Hesse 1990). Returns shown and unmet need."""
     shown = mn(bids, s.one)
     unmet = s.one - perceived
     unmet *= shown
@@ -166,10 +188,9 @@ def regulate(s: _Adults, bids: F, perceived: F, stressor: F, u: F, p: AdultParam
     hurt = stressor + unmet
     hurt *= p.reactivity
     s.distress += hurt
-    swing = u - 0.5
-    swing *= s.volatility
-    s.distress += swing
-    mx(s.distress, s.zero, out=s.distress)
+    mn(torn, s.one, out=torn)
+    torn *= p.conflict_stress
+    s.distress += torn
     return shown, unmet
 
 
@@ -243,14 +264,14 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     ``u`` holds :data:`iwm.model._adult.N_DAILY` uniform draws per person (leading axis).
     """
     stressor, felt = appraise(s, u[0], p)
-    fear, approached = activate(s, felt, u[1], p)
+    fear, approached, torn = activate(s, felt, u[1], p)
     expressed, bids = bid(s, felt, approached, p)
-    withdrawal = withdraw(s, fear, approached, p)
+    withdrawal = withdraw(s, felt, approached, p)
     away = u[2] < p.away_rate
     given, partner_bid, overwhelmed = respond(s, bids, withdrawal, u[3], p)
     received = receive(s, given, withdrawal, away, p)
     perceived = perceive_response(s, received, p)
-    shown, unmet = regulate(s, bids, perceived, stressor, u[4], p)
+    shown, unmet = regulate(s, bids, perceived, stressor, torn, p)
     hostile, conflict = fight(s, bids, unmet, p)
     met = gather_evidence(s, shown, perceived, unmet, hostile, p)
     s.absent = withdrawal.take(s.partner)  # the partner was away or withdrawn: tomorrow's protest (C8)

@@ -14,7 +14,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm._errors import ParameterError
-from iwm.measure._readout import InfantReadout, infant_behaviour, infant_class
 from iwm.model._blocks import MAX_N, Progress, check_workers, map_blocks
 from iwm.model._caregiving import (
     Caregivers,
@@ -27,6 +26,7 @@ from iwm.model._caregiving import (
 from iwm.model._formation import N_UNIFORMS, CaregiverTerms, FormationParams, _ChildState, episode, to_population
 from iwm.model._params import check_value
 from iwm.model._population import DTYPE, Population
+from iwm.model._reunion import ReunionParams, reunion
 from iwm.model._rng import BLOCK, block_generator, check_seed
 
 DEFAULT_CHUNK = 8 * BLOCK
@@ -39,16 +39,15 @@ class _Spec:
     mix: CaregivingMix
     with_parents: bool
     formation: FormationParams
-    infant: InfantReadout
     transmission: TransmissionParams
+    reunion: ReunionParams = dataclasses.field(default_factory=ReunionParams)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
 class Generation:
-    """One generation's childhood: caregivers, infant classes and the adult at the end."""
+    """One generation's childhood: caregivers, behaviour in the reunion episode and the adult at the end."""
 
     caregivers: Caregivers
-    infant: NDArray[np.int8]
     infant_behaviour: dict[str, NDArray[np.float32]]
     population: Population
 
@@ -74,20 +73,12 @@ def _form_blocks(spec: _Spec, blocks: range, stream: int, parents: Population | 
     buf = np.empty((k, N_UNIFORMS, BLOCK), dtype=DTYPE)
     u = buf.transpose(1, 0, 2)  # (N_UNIFORMS, k, BLOCK) view onto the per-block draws
     per_year = p.episodes / p.years
-    infant = np.zeros((k, BLOCK), dtype=np.int8)
     behaviour: dict[str, NDArray[np.float32]] = {}
     for t in range(p.episodes + 1):
-        if t == p.infant_episode:
-            noise = np.stack([g.standard_normal((4, BLOCK), dtype=DTYPE) for g in gens], axis=1)
-            behaviour = infant_behaviour(
-                state.gain,
-                state.threshold,
-                state.A_a / (state.A_a + state.A_b),
-                state.D_a / (state.D_a + state.D_b),
-                noise,
-                spec.infant,
-            )
-            infant = infant_class(behaviour, spec.infant)
+        if t == p.infant_episode:  # the reunion episode: behaviour only, coded in iwm.measure
+            r = spec.reunion
+            draws = np.stack([g.random((r.steps + 1, N_UNIFORMS, BLOCK), dtype=DTYPE) for g in gens], axis=2)
+            behaviour = reunion(state, terms, draws, r, p)
         if t == p.episodes:
             break
         for i, g in enumerate(gens):
@@ -97,7 +88,6 @@ def _form_blocks(spec: _Spec, blocks: range, stream: int, parents: Population | 
     n = min(spec.n - blocks.start * BLOCK, k * BLOCK)
     return Generation(
         caregivers=flat.take(slice(0, n)),
-        infant=infant.ravel()[:n],
         infant_behaviour={k: v.ravel()[:n] for k, v in behaviour.items()},
         population=population.take(slice(0, n)),
     )
@@ -140,14 +130,13 @@ def _run_task(spec: _Spec, blocks: range) -> tuple[Generation, Generation | None
 @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
 class Formation:
     """What :func:`develop` returns: a formed population and how it got there (model state
-    and the infant codes of the reunion episode). Shares, dimensions and transmission
-    figures are read-outs of it (:class:`iwm.Development`, :mod:`iwm.measure._formation`)."""
+    and the behaviour of the reunion episode). Infant codes, shares, dimensions and
+    transmission figures are read-outs of it (:class:`iwm.Development`, :mod:`iwm.measure._formation`)."""
 
     n: int
     seed: int
     caregiving: str
     caregivers: Caregivers
-    infant: NDArray[np.int8]
     infant_behaviour: dict[str, NDArray[np.float32]]
     population: Population
     parents: Generation | None = None
@@ -160,8 +149,8 @@ def develop(
     seed: int,
     parents: str | CaregivingMix | None = None,
     formation: FormationParams | None = None,
-    infant_readout: InfantReadout | None = None,
     transmission: TransmissionParams | None = None,
+    reunion: ReunionParams | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     workers: int = 1,
     progress: Progress | None = None,
@@ -170,8 +159,9 @@ def develop(
 
     Give either ``caregiving`` (a named mix, a :class:`CaregivingMix` or a mix file) or
     ``parents`` (a mix that forms a parent generation first; the children are then raised by
-    caregiving derived from their parents' working models). ``chunk_size`` (people, rounded
-    up to whole blocks of 4096) and ``workers`` change speed and memory, never results.
+    caregiving derived from their parents' working models). ``reunion`` sets the reunion
+    episode whose behaviour an observer codes (:mod:`iwm.model._reunion`; the codes are read
+    out in :mod:`iwm.measure`). ``chunk_size`` (people, rounded up to whole blocks of 4096) and ``workers`` change speed and memory, never results.
     """
     if (caregiving is None) == (parents is None):
         raise ParameterError("caregiving/parents", "exactly one of the two given", "both or neither")
@@ -185,8 +175,8 @@ def develop(
         mix=mix,
         with_parents=parents is not None,
         formation=formation or FormationParams(),
-        infant=infant_readout or InfantReadout(),
         transmission=transmission or TransmissionParams(),
+        reunion=reunion or ReunionParams(),
     )
     results = map_blocks(functools.partial(_run_task, spec), n, chunk_size=chunk, workers=workers, progress=progress)
     children = [r[0] for r in results]
@@ -200,7 +190,6 @@ def develop(
         seed=seed,
         caregiving=mix.name,
         caregivers=child_gen.caregivers,
-        infant=child_gen.infant,
         infant_behaviour=child_gen.infant_behaviour,
         population=child_gen.population,
         parents=parent_gen,
@@ -210,7 +199,6 @@ def develop(
 def _concat_generations(parts: list[Generation]) -> Generation:
     return Generation(
         caregivers=Caregivers.concat([g.caregivers for g in parts]),
-        infant=np.concatenate([g.infant for g in parts]),
         infant_behaviour={k: np.concatenate([g.infant_behaviour[k] for g in parts]) for k in parts[0].infant_behaviour},
         population=Population.concat([g.population for g in parts]),
     )

@@ -14,6 +14,11 @@ from numpy.typing import NDArray
 F = NDArray[np.float32]
 DTYPE = np.float32
 
+V_BEST = 1.0
+"""V of a fully available, harmless other (E[A] = 1, E[D] = 0)."""
+V_WORST = -2.5
+"""V of an unavailable, fully dangerous other, felt by someone without worth (E[A] = 0, W = 0, E[D] = 1)."""
+
 
 def relationship_value(availability: F, self_worth: F, danger: F) -> F:
     """C3: V = E[A] - (1 - E[A]) x (0.5 + (1 - W)) - E[D]."""

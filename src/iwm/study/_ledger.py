@@ -30,6 +30,7 @@ from iwm.model._formation import FormationParams
 from iwm.model._life_events import LifeEventParams
 from iwm.model._params import Params, _fmt
 from iwm.model._priming import PrimeParams
+from iwm.model._reunion import ReunionParams
 from iwm.model._therapy import TherapyParams
 
 STEP1 = "tuned to the formation signatures (step 1): each pure kind of caregiving gives its own majority infant class"
@@ -79,6 +80,12 @@ PROVENANCE: dict[type[Params], list[tuple[str, str]]] = {
             "assumption: security priming lowers threat appraisal and raises expected care "
             "(Mikulincer & Shaver 2007); uncalibrated",
         ),
+        (
+            r"choice_temperature|fear_weight|conflict_stress",
+            "assumption: the approach-fear choice (Main & Hesse 1990) set by hand so that, after frightening "
+            "care, the values of approach and flight are close (C16, C17, C19 checked by caregiving history, "
+            "not tuned to a target)",
+        ),
         (r".*", ADULT),
     ],
     LifeEventParams: [(r".*", "assumption: order of magnitude only, unsourced; uncalibrated")],
@@ -89,9 +96,14 @@ PROVENANCE: dict[type[Params], list[tuple[str, str]]] = {
             "assumption: a transient effect over days (Mikulincer & Shaver 2007; Gillath et al. 2008); uncalibrated",
         )
     ],
-    InfantReadout: [
-        (r"separation_distress|observation_noise", "assumption: coder and episode-to-episode variation (step 2)"),
-        (r".*", "tuned (step 2): the pure kinds of caregiving separate into A/B/C/D"),
+    InfantReadout: [(r".*", "tuned to T1 (the low-risk shares), checked on T2, T5, T6 and the pure kinds")],
+    ReunionParams: [
+        (r"choice_temperature", "assumption: the approach/withdraw rule of the adult day (AdultParams)"),
+        (
+            r"separation_distress|distress_spread|steps",
+            "design: a distressed reunion after two separations, observed over a few steps (Ainsworth et al. 1978)",
+        ),
+        (r".*", "tuned to T1 (the low-risk shares)"),
     ],
     AdultReadout: [
         (r"cut$", "source: the ECR scale midpoint (Brennan, Clark & Shaver 1998)"),

@@ -6,7 +6,6 @@ reading a user's file is input at the edge, so it lives here.
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 import tomllib
@@ -17,6 +16,7 @@ from iwm._errors import InputError, ParameterError
 from iwm._files import read_regular_file
 from iwm._yaml import MAX_BYTES, read_yaml
 from iwm.measure._formation import Development
+from iwm.measure._readout import InfantReadout
 from iwm.model._caregiving import MIXES, PROFILES, CaregiverProfile, CaregivingMix
 from iwm.model._caregiving import resolve_mix as resolve_named_mix
 from iwm.model._development import develop as develop_from_mix
@@ -32,16 +32,29 @@ def resolve_mix(spec: str | CaregivingMix) -> CaregivingMix:
     return resolve_named_mix(spec)
 
 
-@functools.wraps(develop_from_mix)
 def develop(
-    caregiving: str | CaregivingMix | None = None, *, parents: str | CaregivingMix | None = None, **kwargs: Any
+    caregiving: str | CaregivingMix | None = None,
+    *,
+    parents: str | CaregivingMix | None = None,
+    infant_readout: InfantReadout | None = None,
+    **kwargs: Any,
 ) -> Development:
+    """Form a population of working models from birth to 18 (MODEL.md C5) and read it out.
+
+    Give either ``caregiving`` (a named mix, a :class:`CaregivingMix` or a mix file) or
+    ``parents`` (a mix that forms a parent generation first; the children are then raised by
+    caregiving derived from their parents' working models). ``infant_readout`` sets how the
+    reunion episode's behaviour is coded A/B/C/D. The other keywords (``n``, ``seed``,
+    ``formation``, ``transmission``, ``reunion``, ``chunk_size``, ``workers``, ``progress``)
+    are those of the model's :func:`iwm.model._development.develop`; ``chunk_size`` and
+    ``workers`` change speed and memory, never results.
+    """
     formed = develop_from_mix(
         None if caregiving is None else resolve_mix(caregiving),
         parents=None if parents is None else resolve_mix(parents),
         **kwargs,
     )
-    return Development.of(formed)
+    return Development.of(formed, infant_readout=infant_readout)
 
 
 def load_mix(path: str) -> CaregivingMix:
