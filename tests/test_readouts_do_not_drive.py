@@ -97,7 +97,8 @@ def test_the_model_runs_unchanged_without_its_read_outs(monkeypatch, unpatched):
     _assert_same_population(f0.parents.population, f1.parents.population)
     for k, v in f0.caregivers.columns().items():
         np.testing.assert_array_equal(v, f1.caregivers.columns()[k], err_msg=k)
-    np.testing.assert_array_equal(f0.infant, f1.infant)
+    for k, v in f0.infant_behaviour.items():
+        np.testing.assert_array_equal(v, f1.infant_behaviour[k], err_msg=k)
     l0, l1 = unpatched["life"], patched["life"]
     _assert_same_population(l0.end, l1.end)
     _assert_same_population(l0.snapshots[0], l1.snapshots[0])
