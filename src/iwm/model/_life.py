@@ -41,7 +41,8 @@ from iwm.model._adult import (
 )
 from iwm.model._blocks import Progress, check_workers, map_blocks
 from iwm.model._day import day
-from iwm.model._life_events import LifeEventParams, _Memory, life_events
+from iwm.model._life_events import N_EVENT_DRAWS, LifeEventParams, _Memory, life_events
+from iwm.model._momentary import follow_state, momentary_dimensions
 from iwm.model._params import check_value
 from iwm.model._partner_choice import acceptance, attraction, openness
 from iwm.model._population import DTYPE, Population
@@ -273,7 +274,7 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
     hits = np.zeros(s.n, np.int32)
     snapshots = np.empty((len(spec.snapshots), 2, s.n), dtype=DTYPE)
     for i in np.flatnonzero(np.asarray(spec.snapshots) == 0):
-        snapshots[i] = s.dimensions(spec.readout)
+        snapshots[i] = momentary_dimensions(s, spec.readout)
     for week in range(spec.weeks):
         relationships_week(s, led, communities, p, mech)
         for d in range(DAYS_PER_WEEK):
@@ -286,8 +287,9 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
             if spec.prime is not None:
                 fade(s, spec.prime.params)
         update_model(s, p)
+        follow_state(s, p, DAYS_PER_WEEK)  # the week's momentary state moves the trait
         if events is not None:
-            u = np.concatenate([g.random((2, hi - lo), dtype=DTYPE) for g, lo, hi in communities], axis=1)
+            u = np.concatenate([g.random((N_EVENT_DRAWS, hi - lo), dtype=DTYPE) for g, lo, hi in communities], axis=1)
             hits += life_events(s, u, events, memory)
         if therapy is not None and in_therapy is not None and memory is not None and therapy.in_session(week):
             if week == therapy.start_week:  # the pattern the client brings in, which stress can bring back
@@ -296,7 +298,7 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
             session(s, in_therapy, therapy.params, therapy.components)
         derive_strategy(s, p, mech, spec.readout)
         for i in np.flatnonzero(np.asarray(spec.snapshots) == week + 1):
-            snapshots[i] = s.dimensions(spec.readout)
+            snapshots[i] = momentary_dimensions(s, spec.readout)
     led.flush(np.flatnonzero(s.paired > 0))
     partner = np.where(s.paired > 0, s.partner + first_block * BLOCK, NO_PAIR).astype(np.int64)
     return {
@@ -365,10 +367,11 @@ class AdultLife:
     satisfaction: F
     """Satisfaction with the partner at the end (NaN for single people; C31)."""
     events: NDArray[np.int32]
-    """Negative life events each person lived through (with ``events=``)."""
+    """Negative life events (losses, traumas, illnesses) each person lived through (with ``events=``)."""
     snapshot_years: tuple[float, ...]
     snapshots: F
-    """Anxiety and avoidance at each of ``snapshot_years``: shape (snapshots, 2, n)."""
+    """Anxiety and avoidance at each of ``snapshot_years`` as a questionnaire would read them on
+    that day (momentary beliefs, :mod:`iwm.model._momentary`): shape (snapshots, 2, n)."""
     therapy: Therapy | None = None
     readout: AdultReadout = ADULT_READOUT
 
@@ -637,7 +640,7 @@ def simulate_couples(
         today = day(s, buf, p)
         if prime is not None:
             fade(s, prime.params)
-        anx, avo = s.dimensions(r)
+        anx, avo = momentary_dimensions(s, r)
         row = {
             **{f: getattr(today, f) for f in TRACE_FIELDS if hasattr(today, f)},
             "trust": s.trust,
@@ -652,6 +655,7 @@ def simulate_couples(
             trace[f][t] = row[f]
         if (t + 1) % DAYS_PER_WEEK == 0:
             update_model(s, p)
+            follow_state(s, p, DAYS_PER_WEEK)
             derive_strategy(s, p, mech, r)
     return {f: v.reshape(days, 2, k) for f, v in trace.items()}
 
