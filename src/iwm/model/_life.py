@@ -23,7 +23,9 @@ from iwm.measure._readout import (
     AdultReadout,
     adult_category,
     anxiety,
+    anxiety_of,
     avoidance,
+    avoidance_of,
 )
 from iwm.measure._stats import correlation_or_none
 from iwm.model._adult import (
@@ -42,7 +44,7 @@ from iwm.model._adult import (
 from iwm.model._blocks import Progress, check_workers, map_blocks
 from iwm.model._day import day
 from iwm.model._life_events import N_EVENT_DRAWS, LifeEventParams, _Memory, life_events
-from iwm.model._momentary import follow_state, momentary_dimensions
+from iwm.model._momentary import follow_state, momentary_availability, momentary_self_worth, momentary_suppression
 from iwm.model._params import check_value
 from iwm.model._partner_choice import acceptance, attraction, openness
 from iwm.model._population import DTYPE, Population
@@ -124,6 +126,16 @@ class _Ledger:
 
 Community = tuple[np.random.Generator, int, int]
 """A community's random-number generator and its people, ``lo:hi`` in the group's columns."""
+
+
+def questionnaire_dimensions(s: _Adults, r: AdultReadout) -> tuple[F, F]:
+    """Anxiety and avoidance as a questionnaire answered today would read them (ECR metric): the
+    chronic model with today's momentary self-worth, availability and deactivation."""
+    w = momentary_self_worth(s)
+    a, d = momentary_availability(s), s.other_danger()
+    anx = anxiety_of(w + s.self_reliance * (1 - w), s.signalling, s.threshold, a, d, r)
+    avo = avoidance_of(a, momentary_suppression(s), s.threshold, s.self_reliance, d, r)
+    return anx, avo
 
 
 def relationships_week(s: _Adults, led: _Ledger, communities: list[Community], p: AdultParams, m: Mechanisms) -> None:
@@ -274,7 +286,7 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
     hits = np.zeros(s.n, np.int32)
     snapshots = np.empty((len(spec.snapshots), 2, s.n), dtype=DTYPE)
     for i in np.flatnonzero(np.asarray(spec.snapshots) == 0):
-        snapshots[i] = momentary_dimensions(s, spec.readout)
+        snapshots[i] = questionnaire_dimensions(s, spec.readout)
     for week in range(spec.weeks):
         relationships_week(s, led, communities, p, mech)
         for d in range(DAYS_PER_WEEK):
@@ -298,7 +310,7 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
             session(s, in_therapy, therapy.params, therapy.components)
         derive_strategy(s, p, mech, spec.readout)
         for i in np.flatnonzero(np.asarray(spec.snapshots) == week + 1):
-            snapshots[i] = momentary_dimensions(s, spec.readout)
+            snapshots[i] = questionnaire_dimensions(s, spec.readout)
     led.flush(np.flatnonzero(s.paired > 0))
     partner = np.where(s.paired > 0, s.partner + first_block * BLOCK, NO_PAIR).astype(np.int64)
     return {
@@ -443,12 +455,14 @@ class AdultLife:
         return rows
 
     def stability(self) -> dict[str, float | None]:
-        """Stability of the working models: start-end correlation of each dimension, mean
-        absolute change of each, the share of the insecure at the start who are secure at the
+        """Stability of the working models (the chronic models, read without the momentary
+        state; test-retest of what a questionnaire reads is :mod:`iwm.study._retest`): start-end
+        correlation of each dimension, mean absolute change of each, the share of the insecure at the start who are secure at the
         end, and the mean change of anxiety among the preoccupied and of avoidance among the
         dismissing at the start (negative: revised toward security)."""
         insecure = self.style_start != SECURE_ADULT
-        anx0, anx1, avo0, avo1 = anxiety(self.start), anxiety(self.end), avoidance(self.start), avoidance(self.end)
+        start, end = self.start.trait(), self.end.trait()  # the chronic models, without the day's state
+        anx0, anx1, avo0, avo1 = anxiety(start), anxiety(end), avoidance(start), avoidance(end)
         return {
             "anxiety_r": correlation_or_none(anx0, anx1),
             "avoidance_r": correlation_or_none(avo0, avo1),
@@ -640,7 +654,7 @@ def simulate_couples(
         today = day(s, buf, p)
         if prime is not None:
             fade(s, prime.params)
-        anx, avo = momentary_dimensions(s, r)
+        anx, avo = questionnaire_dimensions(s, r)
         row = {
             **{f: getattr(today, f) for f in TRACE_FIELDS if hasattr(today, f)},
             "trust": s.trust,

@@ -12,9 +12,9 @@ Koh-Rangarajoo 1996; Mikulincer & Shaver 2007). Two momentary beliefs carry the 
 each held as the deviation from its chronic belief (the Beta means of
 :class:`iwm.model._population.Population`), and a momentary deactivation
 (``suppression_state``): the share of need hidden today beyond the chronic ``suppression``,
-which rises after need was clearly left unanswered or met with hostility and falls when need
-is met (defensive deactivation in the face of an unavailable figure; Mikulincer & Shaver 2003,
-2007). A population formed in childhood starts with no deviation. Each day (:func:`feel`) the deviations take in part of the gap between the day's
+which rises after need was clearly left unanswered or met with hostility, in proportion to
+the chronic suppression (under threat the deactivating deactivate further, the
+hyperactivating do not; Mikulincer & Shaver 2003, 2007), and falls when need is met. A population formed in childhood starts with no deviation. Each day (:func:`feel`) the deviations take in part of the gap between the day's
 experience and the momentary belief, then relax toward the chronic belief; each week
 (:func:`follow_state`) the chronic belief means take a small step toward the week's mean state at the
 person's adult plasticity (C30), so a lasting change in experience becomes a change of the
@@ -31,7 +31,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm.measure._readout import AdultReadout, anxiety_of, avoidance_of
 from iwm.model._adult import AdultParams, _Adults
 
 F = NDArray[np.float32]
@@ -74,8 +73,8 @@ def feel(s: _Adults, shown: F, perceived: F, unmet: F, hostile: F, p: AdultParam
     Availability: shown need that was answered or not is evidence of others' availability
     (C24: hidden need tells nothing; a partner who keeps away answers less), a partner's
     outburst lowers it. Self-worth: need that was met raises it, need that was clearly
-    unanswered and the day's hostility lower it. Deactivation: the same hurt raises it, met
-    need lowers it.
+    unanswered and the day's hostility lower it. Deactivation: the same hurt raises it in
+    proportion to the chronic suppression, met need lowers it.
     """
     rate, keep = np.float32(p.momentary_rate), np.float32(1 - p.momentary_relax)
     a = momentary_availability(s)
@@ -96,7 +95,8 @@ def feel(s: _Adults, shown: F, perceived: F, unmet: F, hostile: F, p: AdultParam
     s.self_worth_state += move
     s.self_worth_state *= keep
     h = momentary_suppression(s)
-    hide = rejected * (1 - h)
+    hide = rejected * s.suppression  # hurt deactivates those whose strategy is to deactivate
+    hide *= 1 - h
     hide -= met * h
     hide *= rate
     s.suppression_state += hide
@@ -142,14 +142,3 @@ def shift(s: _Adults, people: NDArray[np.bool_] | NDArray[np.intp], availability
         if by:
             room = (1 - now[people]) if by > 0 else now[people]
             state[people] += np.float32(by) * room
-
-
-def momentary_dimensions(s: _Adults, r: AdultReadout) -> tuple[F, F]:
-    """Anxiety and avoidance as a questionnaire would read them today (ECR metric): the chronic
-    model with the momentary self-worth, availability and deactivation."""
-    w = momentary_self_worth(s)
-    self_model = w + s.self_reliance * (1 - w)
-    a, d = momentary_availability(s), s.other_danger()
-    anx = anxiety_of(self_model, s.signalling, s.threshold, a, d, r)
-    avo = avoidance_of(a, momentary_suppression(s), s.threshold, s.self_reliance, d, r)
-    return anx, avo

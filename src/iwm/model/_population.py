@@ -101,6 +101,11 @@ class Population:
     def replace(self, **changes: Array) -> Self:
         return dataclasses.replace(self, **changes)
 
+    def trait(self) -> Self:
+        """The chronic model alone: the same people with no momentary deviation (how they would
+        read on a day that is typical of their model; :mod:`iwm.model._momentary`)."""
+        return self.replace(**{name: np.zeros(self.n, DTYPE) for name in _STATE_FIELDS})
+
     def columns(self) -> dict[str, NDArray[Any]]:
         """Every stored field and the derived constructs of the model, as named columns.
 
