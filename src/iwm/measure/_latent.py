@@ -57,10 +57,10 @@ class LatentParams(Params):
     avoidance_deactivation: float = bounded(1.0, 0, 10, "avoidance per unit of suppression (C11)")
     avoidance_reliance: float = bounded(1.0, 0, 10, "avoidance per unit of self-reliance (C14)")
     avoidance_danger: float = bounded(3.0, 0, 10, "avoidance per unit of other-danger (C16)")
-    anxiety_center: float = bounded(-1.832, -20, 20, "anxiety predictor in the reference population: mean")
-    anxiety_spread: float = bounded(1.424, 0.01, 20, "anxiety predictor in the reference population: SD")
-    avoidance_center: float = bounded(0.137, -20, 20, "avoidance predictor in the reference population: mean")
-    avoidance_spread: float = bounded(1.423, 0.01, 20, "avoidance predictor in the reference population: SD")
+    anxiety_center: float = bounded(-1.82, -20, 20, "anxiety predictor in the reference population: mean")
+    anxiety_spread: float = bounded(1.427, 0.01, 20, "anxiety predictor in the reference population: SD")
+    avoidance_center: float = bounded(0.415, -20, 20, "avoidance predictor in the reference population: mean")
+    avoidance_spread: float = bounded(1.299, 0.01, 20, "avoidance predictor in the reference population: SD")
     state_share: float = bounded(
         0.7, 0, 1, "correlation of a latent dimension with its state part (the rest is unique to the person)"
     )

@@ -71,8 +71,8 @@ def feel(s: _Adults, shown: F, perceived: F, unmet: F, hostile: F, p: AdultParam
     """A day moves the momentary state (in place), which then relaxes toward the chronic model.
 
     Availability: shown need that was answered or not is evidence of others' availability
-    (C24: hidden need tells nothing; a partner who keeps away answers less), a partner's
-    outburst lowers it. Self-worth: need that was met raises it, need that was clearly
+    (C24: hidden need tells nothing), a partner's outburst and a partner who kept away
+    yesterday (away or withdrawn) lower it. Self-worth: need that was met raises it, need that was clearly
     unanswered and the day's hostility lower it. Deactivation: the same hurt raises it in
     proportion to the chronic suppression, met need lowers it.
     """
@@ -81,6 +81,7 @@ def feel(s: _Adults, shown: F, perceived: F, unmet: F, hostile: F, p: AdultParam
     gap = perceived - a
     gap *= shown
     gap -= hostile * a
+    gap -= s.absent * a  # the partner kept away yesterday (away or withdrawn; 0 when single)
     gap *= rate
     s.availability_state += gap
     s.availability_state *= keep
