@@ -4,26 +4,29 @@ Attachment is trait-like with state fluctuation (Fraley 2002; Fraley, Vicary, Br
 Roisman 2011): how secure a person feels today depends on today's experiences (support
 received or not, conflict, a loss) as well as on the chronic model, and the most accessible
 model is the one that guides perception and reports (Baldwin, Keelan, Fehr, Enns &
-Koh-Rangarajoo 1996; Mikulincer & Shaver 2007). Two momentary beliefs carry the state:
+Koh-Rangarajoo 1996; Mikulincer & Shaver 2007). Three momentary columns carry the state:
 
-* momentary expected availability of others (``availability_state``) and
-* momentary self-worth (``self_worth_state``),
+* momentary expected availability of others (``availability_state``),
+* momentary self-worth (``self_worth_state``), each held as the deviation from its chronic
+  belief (the Beta means of :class:`iwm.model._population.Population`), and
+* momentary deactivation (``suppression_state``): the share of need hidden today beyond the
+  chronic ``suppression``. It rises after need was clearly left unanswered or met with
+  hostility, in proportion to the chronic suppression (under threat the deactivating
+  deactivate further, the hyperactivating do not; Mikulincer & Shaver 2003, 2007), and falls
+  when need is met.
 
-each held as the deviation from its chronic belief (the Beta means of
-:class:`iwm.model._population.Population`), and a momentary deactivation
-(``suppression_state``): the share of need hidden today beyond the chronic ``suppression``,
-which rises after need was clearly left unanswered or met with hostility, in proportion to
-the chronic suppression (under threat the deactivating deactivate further, the
-hyperactivating do not; Mikulincer & Shaver 2003, 2007), and falls when need is met. A population formed in childhood starts with no deviation. Each day (:func:`feel`) the deviations take in part of the gap between the day's
-experience and the momentary belief, then relax toward the chronic belief; each week
-(:func:`follow_state`) the chronic belief means take a small step toward the week's mean state at the
-person's adult plasticity (C30), so a lasting change in experience becomes a change of the
-trait (the state moves the trait, slowly). The step moves the mean and keeps the Beta
-variance, so it neither adds nor removes certainty. The chronic strategy does not follow the
-momentary deactivation: as in :func:`iwm.model._adult.update_model`, a strategy that fails is
-kept, not sharpened. The adult day perceives through the momentary availability
-(:func:`iwm.model._day.perceive_response`) and hides need by the momentary deactivation
-(:func:`shown_today`), and a questionnaire read on any day reads the momentary state (:func:`iwm.measure.anxiety`, :func:`iwm.measure.latent_dimensions`).
+A population formed in childhood starts with no deviation. Each day (:func:`feel`) the
+deviations take in part of the gap between the day's experience and the momentary belief, then
+relax toward the chronic model; each week (:func:`follow_state`) the chronic belief means take a
+small step toward the week's mean state at the person's adult plasticity (C30), so a lasting
+change in experience becomes a change of the trait (the state moves the trait, slowly). The
+step moves the mean and keeps the Beta variance, so it neither adds nor removes certainty. The
+chronic strategy does not follow the momentary deactivation: as in
+:func:`iwm.model._adult.update_model`, a strategy that fails is kept, not sharpened. The adult
+day perceives through the momentary availability (:func:`iwm.model._day.perceive_response`) and
+hides need by the momentary deactivation (:func:`shown_today`), and a questionnaire answered on
+any day reads the momentary state (:func:`iwm.measure.anxiety`,
+:func:`iwm.measure.latent_dimensions`).
 """
 
 from __future__ import annotations
