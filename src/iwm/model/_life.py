@@ -458,8 +458,9 @@ class AdultLife:
         """Stability of the working models (the chronic models, read without the momentary
         state; test-retest of what a questionnaire reads is :mod:`iwm.study._retest`):
         start-end correlation of each dimension, mean absolute change of each, the share of the
-        insecure at the start who are secure at the end, and the mean change of anxiety among the preoccupied and of avoidance among the
-        dismissing at the start (negative: revised toward security)."""
+        insecure at the start who are secure at the end, and the mean change of anxiety among
+        the preoccupied and of avoidance among the dismissing at the start (negative: revised
+        toward security)."""
         insecure = self.style_start != SECURE_ADULT
         start, end = self.start.trait(), self.end.trait()  # the chronic models, without the day's state
         anx0, anx1, avo0, avo1 = anxiety(start), anxiety(end), avoidance(start), avoidance(end)

@@ -61,12 +61,12 @@ class Population:
     awareness: Array
     plasticity: Array
     age: Array
-    availability_state: Array | None = None
+    availability_state: Array = None  # type: ignore[assignment]  # zeros when not given (__post_init__)
     """Momentary expected availability minus the chronic E[A] (the state around the trait;
     :mod:`iwm.model._momentary`); zeros when not given (no momentary deviation)."""
-    self_worth_state: Array | None = None
+    self_worth_state: Array = None  # type: ignore[assignment]  # zeros when not given (__post_init__)
     """Momentary self-worth minus the chronic E[W]; zeros when not given."""
-    suppression_state: Array | None = None
+    suppression_state: Array = None  # type: ignore[assignment]  # zeros when not given (__post_init__)
     """Momentary deactivation: the share of need hidden today beyond ``suppression``; zeros
     when not given."""
 
