@@ -143,8 +143,9 @@ def test_without_repetition_compulsion_insecurely_raised_people_revise_further()
     on = iwm.live(run.population, years=10, seed=3)
     off = iwm.live(run.population, years=10, seed=3, mechanisms=iwm.Mechanisms().without("repetition_compulsion"))
 
-    def insecurity(life: iwm.AdultLife) -> np.ndarray:
-        return (iwm.anxiety(life.end) + iwm.avoidance(life.end))[raised_insecurely]
+    def insecurity(life: iwm.AdultLife) -> np.ndarray:  # of the chronic model, not the day's state
+        end = life.end.trait()
+        return (iwm.anxiety(end) + iwm.avoidance(end))[raised_insecurely]
 
     diff = insecurity(off) - insecurity(on)
     assert diff.mean() < 0

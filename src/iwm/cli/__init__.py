@@ -40,6 +40,9 @@ def _register() -> None:
     from iwm.cli import _validate
 
     _validate.register(app)
+    from iwm.cli import _retest
+
+    _retest.register(app)
     from iwm.cli import _interview
 
     _interview.register(app)

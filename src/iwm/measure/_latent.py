@@ -6,7 +6,8 @@ Brennan 2000) are read from the model's state by one documented mapping,
 answers come from these latents through a graded response model (:mod:`iwm.measure._items`).
 
 Each dimension is a linear predictor over transformed state columns, standardized with fixed
-reference constants (low-risk adults at 23, seed 1, n = 20,000):
+reference constants (low-risk adults at 23, seed 1, n = 20,000, read from the momentary state
+on the last day; recomputed whenever the adult model changes them):
 
 * anxiety: a negative self as shown (logit of ``self_model``; C1), an unpredictable other (the
   posterior SD of other-availability; C2), hyperactivation (signalling above 1 and an
@@ -56,10 +57,10 @@ class LatentParams(Params):
     avoidance_deactivation: float = bounded(1.0, 0, 10, "avoidance per unit of suppression (C11)")
     avoidance_reliance: float = bounded(1.0, 0, 10, "avoidance per unit of self-reliance (C14)")
     avoidance_danger: float = bounded(3.0, 0, 10, "avoidance per unit of other-danger (C16)")
-    anxiety_center: float = bounded(-1.019, -20, 20, "anxiety predictor in the reference population: mean")
-    anxiety_spread: float = bounded(1.076, 0.01, 20, "anxiety predictor in the reference population: SD")
-    avoidance_center: float = bounded(0.431, -20, 20, "avoidance predictor in the reference population: mean")
-    avoidance_spread: float = bounded(1.505, 0.01, 20, "avoidance predictor in the reference population: SD")
+    anxiety_center: float = bounded(-1.82, -20, 20, "anxiety predictor in the reference population: mean")
+    anxiety_spread: float = bounded(1.427, 0.01, 20, "anxiety predictor in the reference population: SD")
+    avoidance_center: float = bounded(0.415, -20, 20, "avoidance predictor in the reference population: mean")
+    avoidance_spread: float = bounded(1.299, 0.01, 20, "avoidance predictor in the reference population: SD")
     state_share: float = bounded(
         0.7, 0, 1, "correlation of a latent dimension with its state part (the rest is unique to the person)"
     )
@@ -74,19 +75,22 @@ def _logit(p: NDArray[np.floating]) -> NDArray[np.float64]:
 
 
 def state_predictors(pop: Population, p: LatentParams = LATENT) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The state parts of anxiety and avoidance, standardized by the reference constants."""
+    """The state parts of anxiety and avoidance, standardized by the reference constants.
+
+    Self-worth, availability and deactivation are read as they are on the day of answering
+    (the momentary state, :mod:`iwm.model._momentary`); the rest of the model is chronic."""
     unpredictability = np.sqrt(np.asarray(pop.other_availability_uncertainty, np.float64)) / 0.03
     hyperactivation = (pop.signalling - 1.0) + np.clip(0.3 - pop.activation_threshold, 0, None)
     danger = np.asarray(pop.other_danger, np.float64)
     anx = (
-        -p.anxiety_self * _logit(pop.self_model)
+        -p.anxiety_self * _logit(pop.felt_self_model)
         + p.anxiety_unpredictability * unpredictability
         + p.anxiety_hyperactivation * hyperactivation
         + p.anxiety_danger * danger
     )
     avo = (
-        -p.avoidance_distrust * _logit(pop.other_availability)
-        + p.avoidance_deactivation * pop.suppression
+        -p.avoidance_distrust * _logit(pop.felt_availability)
+        + p.avoidance_deactivation * pop.felt_suppression
         + p.avoidance_reliance * pop.self_reliance
         + p.avoidance_danger * danger
     )

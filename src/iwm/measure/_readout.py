@@ -94,9 +94,11 @@ def _logistic_1_7(z: NDArray[np.floating]) -> F:
 
 def anxiety(pop: Population, r: AdultReadout = ADULT_READOUT) -> F:
     """Attachment anxiety on the ECR metric: a negative self, hyperactivation, hypervigilance,
-    an unpredictable other and fear (Mikulincer & Shaver 2003)."""
+    an unpredictable other and fear (Mikulincer & Shaver 2003). Self-worth and availability
+    are read as they are on the day of measurement (the momentary beliefs,
+    :mod:`iwm.model._momentary`)."""
     return anxiety_of(
-        pop.self_model, pop.signalling, pop.activation_threshold, pop.other_availability, pop.other_danger, r
+        pop.felt_self_model, pop.signalling, pop.activation_threshold, pop.felt_availability, pop.other_danger, r
     )
 
 
@@ -116,9 +118,10 @@ def anxiety_of(self_model: F, signalling: F, threshold: F, availability: F, dang
 
 def avoidance(pop: Population, r: AdultReadout = ADULT_READOUT) -> F:
     """Attachment avoidance on the ECR metric: an unavailable other, deactivation,
-    compulsive self-reliance and fear (Mikulincer & Shaver 2003)."""
+    compulsive self-reliance and fear (Mikulincer & Shaver 2003); availability and
+    deactivation as they are on the day of measurement (the momentary state)."""
     return avoidance_of(
-        pop.other_availability, pop.suppression, pop.activation_threshold, pop.self_reliance, pop.other_danger, r
+        pop.felt_availability, pop.felt_suppression, pop.activation_threshold, pop.self_reliance, pop.other_danger, r
     )
 
 

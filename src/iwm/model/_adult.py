@@ -164,6 +164,14 @@ class AdultParams(Params):
     security_expectation: float = bounded(
         0.3, 0, 1, "rise of the response expected of the partner at full momentary felt security"
     )
+    # the momentary state around the chronic model (iwm.model._momentary; C4, C30)
+    momentary_rate: float = bounded(
+        0.3, 0, 1, "share of the gap between a day's experience and the momentary belief taken in per day"
+    )
+    momentary_relax: float = bounded(0.1, 0, 1, "share of the momentary deviation from the chronic belief lost per day")
+    trait_rate: float = bounded(
+        0.02, 0, 1, "weekly step of a chronic belief toward the week's mean momentary one, at full plasticity"
+    )
     # outcomes (C13, C14, C31)
     satisfaction_rate: float = bounded(0.05, 0, 1, "daily rate at which satisfaction follows experience")
     conflict_cost: float = bounded(0.5, 0, 5, "satisfaction lost per unit of conflict")
@@ -238,6 +246,13 @@ class _Adults:
     # the momentary state around the chronic model (security priming; iwm.model._priming)
     felt_security: F
     primed: bool
+    # momentary beliefs as deviations from the chronic ones, and their sums over the week
+    # (iwm.model._momentary)
+    availability_state: F
+    self_worth_state: F
+    suppression_state: F
+    week_availability_state: F
+    week_self_worth_state: F
     # constant columns
     zero: F
     one: F
@@ -275,6 +290,8 @@ class _Adults:
             ev_rejected=zeros(),
             felt_security=zeros(),
             primed=False,
+            week_availability_state=zeros(),
+            week_self_worth_state=zeros(),
             zero=zeros(),
             one=np.ones(m, DTYPE),
         )
@@ -314,6 +331,9 @@ _POP_FIELDS = {
     "awareness": "awareness",
     "plasticity": "plasticity",
     "age": "age",
+    "availability_state": "availability_state",
+    "self_worth_state": "self_worth_state",
+    "suppression_state": "suppression_state",
 }
 _WEEKLY = (
     "hyper",

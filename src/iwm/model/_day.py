@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from iwm.model._adult import AdultParams, _Adults
 from iwm.model._expectation import V_BEST, V_WORST, relationship_value
+from iwm.model._momentary import feel, shown_today
 
 F = NDArray[np.float32]
 B = NDArray[np.bool_]
@@ -162,6 +163,7 @@ def perceive_response(s: _Adults, received: F, p: AdultParams) -> F:
     the hypervigilant expect rejection besides; awareness weakens the pull."""
     expected = s.trust * np.float32(0.5)
     expected += s.expect_offset
+    expected += s.availability_state * np.float32(0.5)  # the general model as it is today (momentary)
     if s.primed:  # while primed, kinder responses are expected (security priming)
         expected += p.security_expectation * s.felt_security
     expected -= received
@@ -266,6 +268,7 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     stressor, felt = appraise(s, u[0], p)
     fear, approached, torn = activate(s, felt, u[1], p)
     expressed, bids = bid(s, felt, approached, p)
+    bids *= shown_today(s)  # today's deactivation hides more (or less) need than the chronic strategy
     withdrawal = withdraw(s, felt, approached, p)
     away = u[2] < p.away_rate
     given, partner_bid, overwhelmed = respond(s, bids, withdrawal, u[3], p)
@@ -274,6 +277,7 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     shown, unmet = regulate(s, bids, perceived, stressor, torn, p)
     hostile, conflict = fight(s, bids, unmet, p)
     met = gather_evidence(s, shown, perceived, unmet, hostile, p)
+    feel(s, shown, perceived, unmet, hostile, p)  # the day moves the momentary state
     s.absent = withdrawal.take(s.partner)  # the partner was away or withdrawn: tomorrow's protest (C8)
     s.absent *= s.paired
     closeness = keep_distance(s, partner_bid, given, met, overwhelmed, p)

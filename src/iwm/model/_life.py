@@ -30,7 +30,8 @@ from iwm.model._adult import (
 )
 from iwm.model._blocks import Progress, check_workers, map_blocks
 from iwm.model._day import day
-from iwm.model._life_events import LifeEventParams, _Memory, life_events
+from iwm.model._life_events import N_EVENT_DRAWS, LifeEventParams, _Memory, life_events
+from iwm.model._momentary import follow_state, momentary_availability, momentary_self_worth, momentary_suppression
 from iwm.model._params import check_value
 from iwm.model._partner_choice import acceptance, attraction, openness
 from iwm.model._population import DTYPE, Population
@@ -325,8 +326,9 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
             if spec.prime is not None:
                 fade(s, spec.prime.params)
         update_model(s, p)
+        follow_state(s, p, DAYS_PER_WEEK)  # the week's momentary state moves the trait
         if events is not None:
-            u = np.concatenate([g.random((2, hi - lo), dtype=DTYPE) for g, lo, hi in communities], axis=1)
+            u = np.concatenate([g.random((N_EVENT_DRAWS, hi - lo), dtype=DTYPE) for g, lo, hi in communities], axis=1)
             hits += life_events(s, u, events, memory)
         if therapy is not None and in_therapy is not None and memory is not None and therapy.in_session(week):
             if week == therapy.start_week:  # the pattern the client brings in, which stress can bring back
@@ -401,7 +403,7 @@ class LifeRecord:
     satisfaction: F
     """Satisfaction with the partner at the end (NaN for single people; C31)."""
     events: NDArray[np.int32]
-    """Negative life events each person lived through (with ``events=``)."""
+    """Negative life events (losses, traumas, illnesses) each person lived through (with ``events=``)."""
     snapshot_years: tuple[float, ...]
     snapshots: tuple[Population, ...]
     """The population at each of ``snapshot_years``."""
@@ -510,10 +512,16 @@ TRACE_FIELDS = (
     "signalling",
     "activation_threshold",
     "suppression",
+    "felt_self_worth",
+    "felt_availability",
+    "felt_suppression",
 )
 """Fields of :func:`simulate_couples`' trace: the day's behaviour and the model's state."""
 STRATEGY_TRACE = ("self_reliance", "signalling", "activation_threshold", "suppression")
 """The learned strategy in the trace (what a measure needs to read the dimensions)."""
+MOMENTARY_TRACE = ("felt_self_worth", "felt_availability", "felt_suppression")
+"""Self-worth, availability and deactivation as they are felt that day, the chronic model with
+its momentary state (:mod:`iwm.model._momentary`): what a questionnaire answered that day reads."""
 
 
 def simulate_couples(
@@ -568,11 +576,15 @@ def simulate_couples(
             "signalling": s.signalling,
             "activation_threshold": s.threshold,
             "suppression": s.suppression,
+            "felt_self_worth": momentary_self_worth(s),
+            "felt_availability": momentary_availability(s),
+            "felt_suppression": momentary_suppression(s),
         }
         for f in TRACE_FIELDS:
             trace[f][t] = row[f]
         if (t + 1) % DAYS_PER_WEEK == 0:
             update_model(s, p)
+            follow_state(s, p, DAYS_PER_WEEK)
             derive_strategy(s, p, mech)
     return {f: v.reshape(days, 2, k) for f, v in trace.items()}
 

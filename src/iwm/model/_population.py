@@ -40,6 +40,9 @@ def beta_variance(a: NDArray[np.floating], b: NDArray[np.floating]) -> NDArray[n
     return (a * b / (total * total * (total + 1))).astype(DTYPE, copy=False)
 
 
+_STATE_FIELDS = ("availability_state", "self_worth_state", "suppression_state")
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
 class Population:
     """A population of internal working models, one float32 array of length n per field."""
@@ -58,8 +61,19 @@ class Population:
     awareness: Array
     plasticity: Array
     age: Array
+    availability_state: Array = None  # type: ignore[assignment]  # zeros when not given (__post_init__)
+    """Momentary expected availability minus the chronic E[A] (the state around the trait;
+    :mod:`iwm.model._momentary`); zeros when not given (no momentary deviation)."""
+    self_worth_state: Array = None  # type: ignore[assignment]  # zeros when not given (__post_init__)
+    """Momentary self-worth minus the chronic E[W]; zeros when not given."""
+    suppression_state: Array = None  # type: ignore[assignment]  # zeros when not given (__post_init__)
+    """Momentary deactivation: the share of need hidden today beyond ``suppression``; zeros
+    when not given."""
 
     def __post_init__(self) -> None:
+        for name in _STATE_FIELDS:
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.zeros(np.shape(self.age), DTYPE))
         n = None
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
@@ -86,6 +100,11 @@ class Population:
 
     def replace(self, **changes: Array) -> Self:
         return dataclasses.replace(self, **changes)
+
+    def trait(self) -> Self:
+        """The chronic model alone: the same people with no momentary deviation (how they would
+        read on a day that is typical of their model; :mod:`iwm.model._momentary`)."""
+        return self.replace(**{name: np.zeros(self.n, DTYPE) for name in _STATE_FIELDS})
 
     def columns(self) -> dict[str, NDArray[Any]]:
         """Every stored field and the derived constructs of the model, as named columns.
@@ -124,6 +143,27 @@ class Population:
         """
         w = self.self_worth
         return (w + self.self_reliance * (1 - w)).astype(DTYPE, copy=False)
+
+    @property
+    def felt_self_worth(self) -> Array:
+        """Momentary self-worth: E[W] plus today's deviation (:mod:`iwm.model._momentary`)."""
+        return np.clip(self.self_worth + self.self_worth_state, 0.01, 0.99).astype(DTYPE, copy=False)
+
+    @property
+    def felt_self_model(self) -> Array:
+        """The model of self as shown today: momentary self-worth, inflated by self-reliance."""
+        w = self.felt_self_worth
+        return (w + self.self_reliance * (1 - w)).astype(DTYPE, copy=False)
+
+    @property
+    def felt_availability(self) -> Array:
+        """Momentary expected availability: E[A] plus today's deviation."""
+        return np.clip(self.other_availability + self.availability_state, 0.01, 0.99).astype(DTYPE, copy=False)
+
+    @property
+    def felt_suppression(self) -> Array:
+        """Momentary suppression: the chronic share of need hidden plus today's deactivation."""
+        return np.clip(self.suppression + self.suppression_state, 0, 1).astype(DTYPE, copy=False)
 
     @property
     def self_worth_uncertainty(self) -> Array:

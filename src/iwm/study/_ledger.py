@@ -76,6 +76,14 @@ PROVENANCE: dict[type[Params], list[tuple[str, str]]] = {
             "tuned: about two thirds of adults partnered after a few years (step 6)",
         ),
         (
+            r"momentary_|trait_rate",
+            "assumption: attachment is trait-like with state fluctuation, the state slowly moving the trait "
+            "(Fraley 2002; Fraley et al. 2011): a day's experience weighs about a third in how secure one feels "
+            "today, a deviation halves in about a week, a lasting shift of the state is half taken into the "
+            "trait in about four years at the adult plasticity floor; not tuned to a target (test-retest by "
+            "interval is reported, docs/model.md)",
+        ),
+        (
             r"security_",
             "assumption: security priming lowers threat appraisal and raises expected care "
             "(Mikulincer & Shaver 2007); uncalibrated",

@@ -130,14 +130,17 @@ class AdultLife:
         return rows
 
     def stability(self) -> dict[str, float | None]:
-        """Stability of the working models: start-end correlation of each dimension, mean
-        absolute change of each, the share of the insecure at the start who are secure at the
-        end, and the mean change of anxiety among the preoccupied and of avoidance among the
-        dismissing at the start (negative: revised toward security)."""
+        """Stability of the working models (the chronic models, read without the momentary
+        state; test-retest of what a questionnaire reads is :mod:`iwm.study._retest`):
+        start-end correlation of each dimension, mean absolute change of each, the share of the
+        insecure at the start who are secure at the end, and the mean change of anxiety among
+        the preoccupied and of avoidance among the dismissing at the start (negative: revised
+        toward security)."""
         r, rec = self.readout, self.record
         insecure = self.style_start != SECURE_ADULT
-        anx0, anx1 = anxiety(rec.start, r), anxiety(rec.end, r)
-        avo0, avo1 = avoidance(rec.start, r), avoidance(rec.end, r)
+        start, end = rec.start.trait(), rec.end.trait()  # the chronic models, without the day's state
+        anx0, anx1 = anxiety(start, r), anxiety(end, r)
+        avo0, avo1 = avoidance(start, r), avoidance(end, r)
         return {
             "anxiety_r": correlation_or_none(anx0, anx1),
             "avoidance_r": correlation_or_none(avo0, avo1),
@@ -172,7 +175,7 @@ def live(*args: Any, readout: AdultReadout | None = None, **kwargs: Any) -> Adul
 
 
 TRACE_FIELDS = (
-    *(f for f in model_life.TRACE_FIELDS if f not in model_life.STRATEGY_TRACE),
+    *(f for f in model_life.TRACE_FIELDS if f not in model_life.STRATEGY_TRACE + model_life.MOMENTARY_TRACE),
     "anxiety",
     "avoidance",
 )
@@ -183,8 +186,9 @@ TRACE_FIELDS = (
 def simulate_couples(*args: Any, readout: AdultReadout | None = None, **kwargs: Any) -> dict[str, NDArray[Any]]:
     r = readout or ADULT_READOUT
     trace = model_life.simulate_couples(*args, **kwargs)
-    w, sr = trace["self_worth"], trace["self_reliance"]
-    a, d, thr = trace["other_availability"], trace["other_danger"], trace["activation_threshold"]
+    # read as a questionnaire answered that day would: the momentary beliefs (the model's state)
+    w, sr = trace["felt_self_worth"], trace["self_reliance"]
+    a, d, thr = trace["felt_availability"], trace["other_danger"], trace["activation_threshold"]
     trace["anxiety"] = anxiety_of(w + sr * (1 - w), trace["signalling"], thr, a, d, r)
-    trace["avoidance"] = avoidance_of(a, trace["suppression"], thr, sr, d, r)
+    trace["avoidance"] = avoidance_of(a, trace["felt_suppression"], thr, sr, d, r)
     return {f: trace[f] for f in TRACE_FIELDS}
