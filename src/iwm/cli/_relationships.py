@@ -136,7 +136,8 @@ def _print_ablation(result: dict[str, Any]) -> None:
     table.caption = (
         "no X: that mechanism switched off; r: start-end correlation; |d|: mean absolute change; "
         "to sec: insecure at the start, secure at the "
-        "end; pre anx: mean anxiety change of the preoccupied; dis avo: mean avoidance change of the dismissing"
+        "end; pre anx: mean anxiety change of the preoccupied; dis avo: mean avoidance change of the dismissing; "
+        "paired: share partnered at the end; dis paired: the same for the dismissing at the start"
     )
     cols = [
         ("condition", "condition"),
@@ -147,6 +148,8 @@ def _print_ablation(result: dict[str, Any]) -> None:
         ("to sec", "insecure_to_secure"),
         ("pre anx", "anxious_anxiety_change"),
         ("dis avo", "avoidant_avoidance_change"),
+        ("paired", "partnered_at_end"),
+        ("dis paired", "dismissing_partnered_at_end"),
     ]
     for title, _ in cols:
         if title == "condition":
@@ -156,7 +159,7 @@ def _print_ablation(result: dict[str, Any]) -> None:
     for row in result["conditions"]:
         cells = [_short_condition(row["condition"])]
         for _, key in cols[1:]:
-            cells.append(_fmt(row[key], ".1%" if key == "insecure_to_secure" else ".2f"))
+            cells.append(_fmt(row[key], ".1%" if key == "insecure_to_secure" or "partnered" in key else ".2f"))
         table.add_row(*cells)
     Console().print(table)
 

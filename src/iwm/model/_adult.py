@@ -152,7 +152,7 @@ class AdultParams(Params):
     conflict_cost: float = bounded(0.5, 0, 5, "satisfaction lost per unit of conflict")
     devaluation: float = bounded(0.6, 0, 1, "share of relationship value discounted by self-reliance (C14)")
     commitment_rate: float = bounded(
-        0.03, 0, 1, "weekly commitment growth per unit of satisfaction above one's comparison level"
+        0.03, 0, 1, "weekly commitment growth per unit of dependence (satisfaction minus the alternatives)"
     )
     commitment_cap: float = bounded(0.6, 0, 1, "commitment ceiling lost per unit of deactivation (C13)")
     milestone_exit: float = bounded(
@@ -160,7 +160,7 @@ class AdultParams(Params):
     )
     breakup_base: float = bounded(0.002, 0, 1, "weekly chance of leaving a satisfying uncommitted relationship")
     breakup_dissatisfaction: float = bounded(
-        0.04, 0, 1, "extra weekly chance of leaving per unit of satisfaction below one's comparison level"
+        0.04, 0, 1, "extra weekly chance of leaving per unit of satisfaction short of the alternatives"
     )
     breakup_distress: float = bounded(1.0, 0, 5, "distress of a breakup, for both")
     # the market (C22)
@@ -370,9 +370,9 @@ def derive_strategy(s: _Adults, p: AdultParams, m: Mechanisms, r: AdultReadout) 
     # this partner), half what this partner has shown; the hypervigilant add rejection (C7)
     s.expect_offset = (0.5 * a - p.rejection_sensitivity * s.hyper).astype(DTYPE)
     s.pull = (p.perception_bias * (1 - s.awareness) * m.projection).astype(DTYPE)
-    s.recovery = np.clip(p.recovery_floor + p.recovery * s.regulation + p.deactivating_recovery * s.suppression, 0, 1).astype(
-        DTYPE
-    )
+    s.recovery = np.clip(
+        p.recovery_floor + p.recovery * s.regulation + p.deactivating_recovery * s.suppression, 0, 1
+    ).astype(DTYPE)
     s.retention = (1 - s.recovery).astype(DTYPE)
     s.volatility = (p.volatility * d).astype(DTYPE)
     s.distancing = (p.distancing * s.suppression * m.defensive_behaviours).astype(DTYPE)
