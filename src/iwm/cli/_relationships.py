@@ -136,8 +136,7 @@ def _print_ablation(result: dict[str, Any]) -> None:
     table.caption = (
         "no X: that mechanism switched off; r: start-end correlation; |d|: mean absolute change; "
         "to sec: insecure at the start, secure at the "
-        "end; pre anx: mean anxiety change of the preoccupied; dis avo: mean avoidance change of the dismissing; "
-        "paired: share partnered at the end; dis paired: the same for the dismissing at the start"
+        "end; pre anx: mean anxiety change of the preoccupied; dis avo: mean avoidance change of the dismissing"
     )
     cols = [
         ("condition", "condition"),
@@ -148,8 +147,6 @@ def _print_ablation(result: dict[str, Any]) -> None:
         ("to sec", "insecure_to_secure"),
         ("pre anx", "anxious_anxiety_change"),
         ("dis avo", "avoidant_avoidance_change"),
-        ("paired", "partnered_at_end"),
-        ("dis paired", "dismissing_partnered_at_end"),
     ]
     for title, _ in cols:
         if title == "condition":
@@ -159,8 +156,28 @@ def _print_ablation(result: dict[str, Any]) -> None:
     for row in result["conditions"]:
         cells = [_short_condition(row["condition"])]
         for _, key in cols[1:]:
-            cells.append(_fmt(row[key], ".1%" if key == "insecure_to_secure" or "partnered" in key else ".2f"))
+            cells.append(_fmt(row[key], ".1%" if key == "insecure_to_secure" else ".2f"))
         table.add_row(*cells)
+    Console().print(table)
+    _print_partnering(result)
+
+
+def _print_partnering(result: dict[str, Any]) -> None:
+    """Who is partnered at the end of each condition: an ablation must not shut people out."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_edge=False, title="Partnered at the end")
+    table.caption = "all: every adult; dismissing: the dismissing at the start"
+    table.add_column("condition", no_wrap=True)
+    table.add_column("all", justify="right")
+    table.add_column("dismissing", justify="right")
+    for row in result["conditions"]:
+        table.add_row(
+            _short_condition(row["condition"]),
+            _fmt(row["partnered_at_end"], ".1%"),
+            _fmt(row["dismissing_partnered_at_end"], ".1%"),
+        )
     Console().print(table)
 
 
