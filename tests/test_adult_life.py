@@ -167,7 +167,7 @@ def test_without_repetition_compulsion_insecurely_raised_people_revise_further()
     read-out: people whose caregiver was insensitive (sensitivity below .5; about a fifth of a
     low-risk sample). Same people, same seed, so the comparison is paired: without repetition
     compulsion their anxiety plus avoidance ends lower after ten years (paired t test,
-    p < .05; the effect is about .005 ECR points, which is what a fair ablation leaves)."""
+    p < .05; the effect is about .02 ECR points, which is what a fair ablation leaves)."""
     from scipy import stats
 
     run = iwm.develop("low-risk", n=N, seed=21)

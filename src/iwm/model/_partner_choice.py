@@ -39,18 +39,34 @@ def attraction(chooser: NDArray[np.intp], candidate: NDArray[np.intp], s: _Adult
     one's own model expects of others. An insecure model makes an unresponsive or a clinging
     partner feel right (repetition compulsion).
 
-    Switching the mechanism off removes the *selectivity* of familiarity, not its weight:
-    every candidate then fits as well as the average candidate met that week, so people keep
-    pairing at the same overall rate and only the pull toward model-confirming partners goes
-    (an ablation removes its own mechanism and nothing else).
+    Switching the mechanism off removes the *selectivity* of familiarity, not its weight nor
+    its level: each chooser then finds every candidate as familiar as the average candidate
+    met that week is to them (their own mean fit), so everyone keeps pairing at their own
+    rate, and only the pull toward model-confirming partners goes (an ablation removes its
+    own mechanism and nothing else).
     """
     resp = s.responsiveness[candidate]
     expected = s.other_availability()[chooser]
+    hyper = s.hyper[candidate]
     # others as available (or not), and as intrusive (or not): the rejecting-intrusive other (C2)
-    fit = 1 - 0.5 * (np.abs(expected - resp) + np.abs((1 - expected) - s.hyper[candidate]))
-    if not m.repetition_compulsion and fit.size:
-        fit = np.full_like(fit, fit.mean(dtype=np.float64))
+    if m.repetition_compulsion:
+        fit = 1 - 0.5 * (np.abs(expected - resp) + np.abs((1 - expected) - hyper))
+    else:
+        fit = 1 - 0.5 * (_mean_distance(expected, resp) + _mean_distance(1 - expected, hyper))
     return (p.attraction_security * resp + p.attraction_familiarity * fit).astype(DTYPE)
+
+
+def _mean_distance(at: F, values: F) -> NDArray[np.float64]:
+    """Mean of ``|at[i] - values|`` over all of ``values``, for each ``at[i]`` (sorted prefix sums)."""
+    if values.size == 0:
+        return np.zeros(at.shape, np.float64)
+    x = np.sort(values.astype(np.float64))
+    below_sum = np.concatenate([[0.0], np.cumsum(x)])
+    k = np.searchsorted(x, at, side="right")
+    t = at.astype(np.float64)
+    below = k * t - below_sum[k]
+    above = (below_sum[-1] - below_sum[k]) - (x.size - k) * t
+    return (below + above) / x.size
 
 
 def openness(s: _Adults, p: AdultParams) -> F:
