@@ -63,6 +63,38 @@ def test_c13_avoidant_commit_less_and_leave_more(life):
     assert by["secure-dismissing"]["breakups_per_year"] > 3 * by["secure-secure"]["breakups_per_year"]
 
 
+def test_avoidant_raised_people_partner_at_a_distance_not_out_of_relationships():
+    """Avoidance shows as distance and low commitment inside relationships, not as exclusion
+    from them (Simpson 1990; Kirkpatrick & Davis 1994; the investment model, Rusbult 1983).
+
+    Groups are picked by caregiving history, never by a read-out: raised by a clearly rejecting
+    caregiver (rejection above .6; about 2,650 of 16,384, 95% of them dismissing at 18) against
+    raised by a sensitive one (sensitivity above .7, rejection below .3; about 11,500), living
+    the same five years. Documented floors (measured: 75% of the rejecting-raised have had a
+    partner and 28% have one at the end, seed 3): at least 65% ever partnered and 20% partnered
+    at the end (SEs below .01, so about ten SEs of slack). Inside relationships they commit less
+    (measured .16 against .62) and, each with a sensitively raised partner for a year, keep
+    more distance (a difference of 0.2 pooled SDs or more, as in the signature tests)."""
+    run = iwm.develop("low-risk", n=N, seed=21)
+    care = run.caregivers
+    rejected = care.rejection > 0.6
+    sensitive = (care.sensitivity > 0.7) & (care.rejection < 0.3)
+    life = iwm.live(run.population, years=5, seed=3)
+    ever = life.single_days < 5 * 364
+    paired = life.partner >= 0
+    assert ever[rejected].mean() > 0.65
+    assert paired[rejected].mean() > 0.2
+    assert life.commitment[paired & rejected].mean() < life.commitment[paired & sensitive].mean() - 0.2
+    rng = np.random.default_rng(7)
+    k = 600
+    a_rej = run.population.take(rng.choice(np.flatnonzero(rejected), k, replace=False))
+    a_sens = run.population.take(rng.choice(np.flatnonzero(sensitive), k, replace=False))
+    partners = run.population.take(rng.choice(np.flatnonzero(sensitive), k, replace=False))
+    far = iwm.simulate_couples(a_rej, partners, days=364, seed=1)["distance"][:, 0].mean(axis=0)
+    near = iwm.simulate_couples(a_sens, partners, days=364, seed=1)["distance"][:, 0].mean(axis=0)
+    assert far.mean() - near.mean() > 0.2 * np.sqrt((far.var() + near.var()) / 2)
+
+
 def test_c15_pursue_withdraw_by_pairing(life):
     by = rows(life.by_pairing())
     assert by["preoccupied-dismissing"]["pursue_withdraw"] > by["secure-secure"]["pursue_withdraw"] + 0.2
@@ -135,7 +167,7 @@ def test_without_repetition_compulsion_insecurely_raised_people_revise_further()
     read-out: people whose caregiver was insensitive (sensitivity below .5; about a fifth of a
     low-risk sample). Same people, same seed, so the comparison is paired: without repetition
     compulsion their anxiety plus avoidance ends lower after ten years (paired t test,
-    p < .05; the effect is about .005 ECR points, which is what a fair ablation leaves)."""
+    p < .05; the effect is about .02 ECR points, which is what a fair ablation leaves)."""
     from scipy import stats
 
     run = iwm.develop("low-risk", n=N, seed=21)

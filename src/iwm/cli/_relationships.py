@@ -159,6 +159,26 @@ def _print_ablation(result: dict[str, Any]) -> None:
             cells.append(_fmt(row[key], ".1%" if key == "insecure_to_secure" else ".2f"))
         table.add_row(*cells)
     Console().print(table)
+    _print_partnering(result)
+
+
+def _print_partnering(result: dict[str, Any]) -> None:
+    """Who is partnered at the end of each condition: an ablation must not shut people out."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_edge=False, title="Partnered at the end")
+    table.caption = "all: every adult; dismissing: the dismissing at the start"
+    table.add_column("condition", no_wrap=True)
+    table.add_column("all", justify="right")
+    table.add_column("dismissing", justify="right")
+    for row in result["conditions"]:
+        table.add_row(
+            _short_condition(row["condition"]),
+            _fmt(row["partnered_at_end"], ".1%"),
+            _fmt(row["dismissing_partnered_at_end"], ".1%"),
+        )
+    Console().print(table)
 
 
 def _dyad_person_summary(frame: Any, side: str, spec: str) -> dict[str, Any]:

@@ -176,14 +176,17 @@ class AdultParams(Params):
     satisfaction_rate: float = bounded(0.05, 0, 1, "daily rate at which satisfaction follows experience")
     conflict_cost: float = bounded(0.5, 0, 5, "satisfaction lost per unit of conflict")
     devaluation: float = bounded(0.6, 0, 1, "share of relationship value discounted by self-reliance (C14)")
-    commitment_rate: float = bounded(0.03, 0, 1, "weekly commitment growth at full satisfaction")
+    commitment_rate: float = bounded(
+        0.03, 0, 1, "weekly commitment growth per unit of dependence (satisfaction minus the alternatives)"
+    )
     commitment_cap: float = bounded(0.6, 0, 1, "commitment ceiling lost per unit of deactivation (C13)")
     milestone_exit: float = bounded(
         0.5, 0, 1, "chance per unit of deactivation to leave at an intimacy milestone (C13)"
     )
     breakup_base: float = bounded(0.002, 0, 1, "weekly chance of leaving a satisfying uncommitted relationship")
-    breakup_dissatisfaction: float = bounded(0.04, 0, 1, "extra weekly chance of leaving per unit of dissatisfaction")
-    satisfaction_reference: float = bounded(0.45, 0, 1, "satisfaction below which one considers leaving")
+    breakup_dissatisfaction: float = bounded(
+        0.04, 0, 1, "extra weekly chance of leaving per unit of satisfaction short of the alternatives"
+    )
     breakup_distress: float = bounded(1.0, 0, 5, "distress of a breakup, for both")
     # the market (C22)
     dating_rate: float = bounded(0.3, 0, 1, "weekly chance that a single person is open to someone met")
@@ -440,14 +443,16 @@ def derive_strategy(s: _Adults, p: AdultParams, m: Mechanisms) -> None:
     s.responsiveness = np.clip(
         p.responsiveness + p.responsiveness_trust * (a - 0.5) - p.responsiveness_deactivation * s.deact, 0, 1
     ).astype(DTYPE)
-    s.tolerance = (p.tolerance * (1 - p.tolerance_deactivation * hidden)).astype(DTYPE)
+    # bids overwhelm the suppressing (C10) and suppression eases distress (C11) whether or not
+    # need is hidden (C24): switching C24 off removes the hiding only
+    s.tolerance = (p.tolerance * (1 - p.tolerance_deactivation * s.suppression)).astype(DTYPE)
     # what the model expects of a partner: half the general model (the IWM, projected onto
     # this partner), half what this partner has shown; the hypervigilant add rejection (C7)
     s.expect_offset = (0.5 * a - p.rejection_sensitivity * s.hyper).astype(DTYPE)
     s.pull = (p.perception_bias * (1 - s.awareness) * m.projection).astype(DTYPE)
-    s.recovery = np.clip(p.recovery_floor + p.recovery * s.regulation + p.deactivating_recovery * hidden, 0, 1).astype(
-        DTYPE
-    )
+    s.recovery = np.clip(
+        p.recovery_floor + p.recovery * s.regulation + p.deactivating_recovery * s.suppression, 0, 1
+    ).astype(DTYPE)
     s.retention = (1 - s.recovery).astype(DTYPE)
     s.distancing = (p.distancing * s.suppression * m.defensive_behaviours).astype(DTYPE)
     s.trust_down = (p.trust_up * (1 + p.distrust + p.distrust_danger * d)).astype(DTYPE)

@@ -33,7 +33,7 @@ from iwm.model._day import day
 from iwm.model._life_events import N_EVENT_DRAWS, LifeEventParams, _Memory, life_events
 from iwm.model._momentary import follow_state, momentary_availability, momentary_self_worth, momentary_suppression
 from iwm.model._params import check_value
-from iwm.model._partner_choice import acceptance, attraction, openness
+from iwm.model._partner_choice import acceptance, attraction, commit, dependence, leaving, openness
 from iwm.model._population import DTYPE, Population
 from iwm.model._priming import Prime, fade
 from iwm.model._priming import prime as prime_people
@@ -171,19 +171,16 @@ Community = tuple[np.random.Generator, int, int]
 
 
 def relationships_week(s: _Adults, led: _Ledger, communities: list[Community], p: AdultParams, m: Mechanisms) -> None:
-    """Relationships deepen or end, then single people meet someone (once a week)."""
-    # commitment grows with satisfaction, up to a ceiling the deactivating keep low (C13)
-    before = s.commitment.copy()
-    s.commitment += p.commitment_rate * (s.satisfaction - p.satisfaction_reference)
-    np.clip(s.commitment, 0, 1 - p.commitment_cap * s.deact, out=s.commitment)
-    s.commitment *= s.paired
-    milestone = (before < 0.5) & (s.commitment >= 0.5)
-    dissatisfaction = np.maximum(p.satisfaction_reference - s.satisfaction, 0)
-    p_leave = (p.breakup_base + p.breakup_dissatisfaction * dissatisfaction) * (1 - s.commitment)
-    p_leave += milestone * (p.milestone_exit * s.deact)  # exits at intimacy milestones (C13)
+    """Relationships deepen or end, then single people meet someone (once a week).
+
+    Each partner decides for themselves whether to stay (the investment model, Rusbult 1983;
+    :func:`iwm.model._partner_choice.leaving`), and a relationship ends when either leaves."""
+    gain = dependence(s)
+    milestone = commit(s, gain, p)
+    p_leave = leaving(s, gain, milestone, p)
     draw = np.concatenate([g.random(hi - lo, dtype=DTYPE) for g, lo, hi in communities])
-    leaving = (draw < p_leave) & (s.paired > 0)
-    ending = leaving | leaving[s.partner]
+    leaves = (draw < p_leave) & (s.paired > 0)
+    ending = leaves | leaves[s.partner]
     if ending.any():
         people = np.flatnonzero(ending)
         led.flush(people)

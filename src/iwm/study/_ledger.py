@@ -84,6 +84,12 @@ PROVENANCE: dict[type[Params], list[tuple[str, str]]] = {
             "interval is reported, docs/model.md)",
         ),
         (
+            r"commitment_rate|breakup_dissatisfaction",
+            "assumption (step 6 value kept, not retuned): scale of the investment model's weekly "
+            "commitment growth and leaving per unit of dependence, satisfaction against the "
+            "alternatives (Rusbult 1983); C13 signatures checked",
+        ),
+        (
             r"security_",
             "assumption: security priming lowers threat appraisal and raises expected care "
             "(Mikulincer & Shaver 2007); uncalibrated",
