@@ -116,7 +116,7 @@ DEFAULT_FACTORS: tuple[Factor, ...] = (
     factor("InfantReadout.disorganization_cut", why="tuned (step 2): infant D"),
     factor("InfantReadout.avoidance_cut", why="tuned (step 2): infant A"),
     factor("InfantReadout.resistance_cut", why="tuned (step 2): infant C"),
-    factor("TransmissionParams.secure_anchor", 2.75, 3.75, "tuned to T5 (step 5); " + SCALE_HALF_POINT),
+    factor("TransmissionParams.secure_anchor", 0.0, 0.2, "tuned to T5 (issue 15); default +/- .1 of strategy strength"),
     factor("TransmissionParams.sensitivity_variation", why="tuned to T6 (step 5)"),
     factor("AdultParams.evidence_rate", why="tuned to T3/T4 (step 6)"),
     factor("AdultParams.strategy_rate", why="tuned to T3/T4 (step 6)"),
@@ -181,8 +181,8 @@ def target_values(
     :func:`~iwm.study._calibration.check_formation` and ``check_adult`` compute them; only
     the runs the ``targets`` need are made."""
     from iwm.measure._channels import measure_channels
-    from iwm.model._development import develop
     from iwm.model._life import live
+    from iwm.study._mixes import develop
 
     ids = check_targets(targets)
     p = _params(point)
