@@ -280,7 +280,10 @@ def test_c23_defensive_behaviours_make_the_model_come_true(styles):
         got = per_person(t["response"][:, 0], t["bid"][:, 0] > 0)
         return got[:K].mean() - got[K:].mean(), got[:K].mean() - got[K : 2 * K].mean()
 
-    (on, anxious_on), (off, anxious_off) = gaps(iwm.Mechanisms()), gaps(iwm.Mechanisms().without("defensive_behaviours"))
+    (on, anxious_on), (off, anxious_off) = (
+        gaps(iwm.Mechanisms()),
+        gaps(iwm.Mechanisms().without("defensive_behaviours")),
+    )
     assert on > 0.05 and on > off + 0.015
     assert anxious_off < anxious_on * 2 / 3
 

@@ -161,7 +161,8 @@ def develop(
     ``parents`` (a mix that forms a parent generation first; the children are then raised by
     caregiving derived from their parents' working models). ``reunion`` sets the reunion
     episode whose behaviour an observer codes (:mod:`iwm.model._reunion`; the codes are read
-    out in :mod:`iwm.measure`). ``chunk_size`` (people, rounded up to whole blocks of 4096) and ``workers`` change speed and memory, never results.
+    out in :mod:`iwm.measure`). ``chunk_size`` (people, rounded up to whole blocks of 4096)
+    and ``workers`` change speed and memory, never results.
     """
     if (caregiving is None) == (parents is None):
         raise ParameterError("caregiving/parents", "exactly one of the two given", "both or neither")
