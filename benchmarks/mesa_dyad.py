@@ -230,6 +230,7 @@ class Person(mesa.Agent):
             self.bid = 0.0
         # today's deactivation hides more (or less) need than the chronic strategy does
         self.bid *= (1 - self.felt_suppression()) / max(1 - self.suppression, 1e-3)
+        self.bid = min(self.bid, p.max_bid)  # bounded again: today may hide less than the strategy
         # withdrawal: distance kept (C12) and a day's retreat when fear won (C17, C19)
         retreat = 0.0 if approached else min(felt, 1.0) * p.withdraw_step
         self.withdrawal = retreat + self.distance
