@@ -2,9 +2,10 @@
 
 The workload is the one of :func:`iwm.simulate_couples`: ``n`` people in ``n / 2`` fixed
 couples (the first half of the population with the second half), living through the daily
-dyad (stressor, approach or withdraw, bid, response, perception, distress, updating,
-distancing and satisfaction) with a weekly revision of the working model, default parameters
-and all four perpetuation mechanisms on.
+dyad (stressor, approach or withdraw, bid, response, perception, distress, updating, the
+momentary state, distancing and satisfaction) with a weekly revision of the working model, the
+week's momentary state moving the chronic beliefs, default parameters and all four
+perpetuation mechanisms on (no security priming).
 
 Here it is written the way a researcher would write it in Mesa: one :class:`Person` agent per
 person holding its state as Python floats, a :class:`DyadModel` whose ``step()`` is one day,
@@ -14,11 +15,12 @@ per point at which a person needs something the partner decided that same day: t
 response offered, the new distress. Within a stage the order of agents does not matter, so the
 day is as synchronous as iwm's column kernel.
 
-The rules follow ``iwm.model._adult.day``, ``update_model`` and ``derive_strategy`` one for one, in
-the same order and with the same formulas; only the arithmetic differs (Python floats are
-float64, iwm computes in float32). The Mesa side takes from iwm only the population, the
-parameters and the read-out constants, never a rule; iwm's own kernel is imported solely for
-:func:`iwm_couples`, the iwm side of the comparison.
+The rules follow ``iwm.model._day.day``, ``iwm.model._adult.update_model`` and
+``derive_strategy``, and ``iwm.model._momentary`` (``feel``, ``shown_today``, ``follow_state``)
+one for one, in the same order and with the same formulas; only the arithmetic differs (Python
+floats are float64, iwm computes in float32). The Mesa side takes from iwm only the
+population, the parameters and the read-out constants, never a rule; iwm's own kernel is
+imported solely for :func:`iwm_couples`, the iwm side of the comparison.
 
 :func:`compare` times both implementations on the same people, rules and number of days in
 the same process and reports the speed ratio. Run ``python benchmarks/mesa_dyad.py``.
@@ -43,6 +45,7 @@ from iwm.model._day import Day
 from iwm.model._day import day as iwm_day
 from iwm.model._expectation import V_BEST, V_WORST
 from iwm.model._life import COUPLES_STREAM
+from iwm.model._momentary import follow_state as iwm_follow_state
 from iwm.model._population import DTYPE
 from iwm.model._rng import block_generator
 
@@ -50,10 +53,16 @@ Draws = Callable[[int], np.ndarray]
 """Injected uniforms: day index (0-based) -> array of shape (N_DAILY, n), iwm's layout."""
 
 THRESHOLD_REF = 0.3  # threshold below which one is hypervigilant, above which need is kept back (as in iwm)
+STATE_LO, STATE_HI = 0.01, 0.99  # momentary means, and chronic means the state moves, stay inside (as in iwm)
+MIN_COUNT = 2.0  # smallest Beta evidence total a step toward the state leaves (a flat prior's, as in iwm)
 
 
 def _clip01(x: float) -> float:
     return 0.0 if x < 0.0 else (1.0 if x > 1.0 else x)
+
+
+def _clip(x: float, lo: float, hi: float) -> float:
+    return lo if x < lo else (hi if x > hi else x)
 
 
 def _logistic_1_7(z: float) -> float:
@@ -66,10 +75,11 @@ class Person(mesa.Agent):
     State variables carry iwm's names: the Beta counts of the model of self (``W_a``,
     ``W_b``), of others' availability (``A_a``, ``A_b``) and danger (``D_a``, ``D_b``), the
     secondary strategy (activation ``threshold``, ``signalling``, ``suppression``,
-    ``self_reliance``), ``regulation``, ``awareness``, ``plasticity`` and ``age``; then the
-    relationship (``distress``, ``trust``, ``distance``, ``satisfaction``, ``absent``) and the
-    week's evidence. Today's events (``bid``, ``response``, ``perceived``...) stay readable as
-    attributes after a step.
+    ``self_reliance``), ``regulation``, ``awareness``, ``plasticity`` and ``age``; the momentary
+    state as deviations from the chronic model (``availability_state``, ``self_worth_state``,
+    ``suppression_state``) and their sums over the week; then the relationship (``distress``,
+    ``trust``, ``distance``, ``satisfaction``, ``absent``) and the week's evidence. Today's
+    events (``bid``, ``response``, ``perceived``...) stay readable as attributes after a step.
     """
 
     def __init__(self, model: DyadModel, index: int, state: dict[str, float]) -> None:
@@ -86,14 +96,29 @@ class Person(mesa.Agent):
         self.partner_bid = 0.0
         self.approached = True
         self.ev_shown = self.ev_seen = self.ev_hostile = self.ev_rejected = 0.0
+        self.week_availability_state = self.week_self_worth_state = 0.0
+
+    # -- the momentary state around the chronic model --------------------------------------
+    def felt_availability(self) -> float:
+        """Expected availability of others right now: the chronic Beta mean plus today's deviation."""
+        return _clip(self.A_a / (self.A_a + self.A_b) + self.availability_state, STATE_LO, STATE_HI)
+
+    def felt_self_worth(self) -> float:
+        """Self-worth right now: the chronic Beta mean plus today's deviation."""
+        return _clip(self.W_a / (self.W_a + self.W_b) + self.self_worth_state, STATE_LO, STATE_HI)
+
+    def felt_suppression(self) -> float:
+        """The share of need hidden today: chronic suppression plus today's deactivation."""
+        return _clip01(self.suppression + self.suppression_state)
 
     # -- the model's read-out (ECR metric) and what it implies for behaviour ------------
     def dimensions(self) -> tuple[float, float]:
-        """Anxiety and avoidance of the current model, on the ECR metric (1-7)."""
+        """Anxiety and avoidance of the current model as felt today (momentary self-worth,
+        availability and suppression), on the ECR metric (1-7)."""
         r = self.model.readout
-        w = self.W_a / (self.W_a + self.W_b)
+        w = self.felt_self_worth()  # a questionnaire reads the beliefs as they are today
         self_model = w + self.self_reliance * (1 - w)
-        a = self.A_a / (self.A_a + self.A_b)
+        a = self.felt_availability()
         d = self.D_a / (self.D_a + self.D_b)
         z_anx = (
             r.anxiety_intercept
@@ -106,7 +131,7 @@ class Person(mesa.Agent):
         z_avo = (
             r.avoidance_intercept
             + r.avoidance_other * (0.5 - a)
-            + r.avoidance_deactivation * self.suppression
+            + r.avoidance_deactivation * self.felt_suppression()
             + r.avoidance_threshold * max(self.threshold - 0.3, 0.0)
             + r.avoidance_reliance * self.self_reliance
             + r.avoidance_danger * d
@@ -160,10 +185,13 @@ class Person(mesa.Agent):
         self.responsiveness = _clip01(
             p.responsiveness + p.responsiveness_trust * (a - 0.5) - p.responsiveness_deactivation * self.deact
         )
-        self.tolerance = p.tolerance * (1 - p.tolerance_deactivation * hidden)
+        # bids overwhelm the suppressing and suppression eases distress even with C24 off
+        self.tolerance = p.tolerance * (1 - p.tolerance_deactivation * self.suppression)
         self.expect_offset = 0.5 * a - p.rejection_sensitivity * self.hyper
         self.pull = p.perception_bias * (1 - self.awareness) if m.projection else 0.0
-        self.recovery = _clip01(p.recovery_floor + p.recovery * self.regulation + p.deactivating_recovery * hidden)
+        self.recovery = _clip01(
+            p.recovery_floor + p.recovery * self.regulation + p.deactivating_recovery * self.suppression
+        )
         self.retention = 1 - self.recovery
         self.distancing = p.distancing * self.suppression if m.defensive_behaviours else 0.0
         self.trust_down = p.trust_up * (1 + p.distrust + p.distrust_danger * d)
@@ -200,6 +228,9 @@ class Person(mesa.Agent):
             self.bid = min(self.protest_gain * self.absent * felt + self.expressed, p.max_bid)  # bounded
         else:
             self.bid = 0.0
+        # today's deactivation hides more (or less) need than the chronic strategy does
+        self.bid *= (1 - self.felt_suppression()) / max(1 - self.suppression, 1e-3)
+        self.bid = min(self.bid, p.max_bid)  # bounded again: today may hide less than the strategy
         # withdrawal: distance kept (C12) and a day's retreat when fear won (C17, C19)
         retreat = 0.0 if approached else min(felt, 1.0) * p.withdraw_step
         self.withdrawal = retreat + self.distance
@@ -230,7 +261,8 @@ class Person(mesa.Agent):
         p = self.model.params
         received = self.partner.offered
         self.response = received
-        expected = self.trust * 0.5 + self.expect_offset
+        # half the partner, half the general model as it is today (chronic part in expect_offset)
+        expected = self.trust * 0.5 + self.expect_offset + self.availability_state * 0.5
         pull = min(1 - received, received) * self.pull
         self.perceived = perceived = _clip01((expected - received) * pull * 2 + received)
         self.shown = shown = min(self.bid, 1.0)
@@ -242,7 +274,8 @@ class Person(mesa.Agent):
         )
 
     def update(self) -> None:
-        """Stage 4: the partner's outburst, evidence, trust (C18), distance (C12), satisfaction (C31)."""
+        """Stage 4: the partner's outburst, evidence, trust (C18), the momentary state, distance
+        (C12), satisfaction (C31)."""
         p = self.model.params
         partner = self.partner
         shown, unmet, perceived = self.shown, self.unmet, self.perceived
@@ -256,6 +289,7 @@ class Person(mesa.Agent):
         self.ev_hostile += hostile
         surprise = perceived - self.trust
         self.trust += (min(surprise, 0.0) * self.trust_extra_down + surprise * p.trust_up) * shown
+        self.feel(hostile)  # before ``absent`` turns to today's
         self.absent = partner.withdrawal  # tomorrow's protest (C8)
         # 8. closeness invites distance for the deactivating (C12); being overwhelmed too (C10)
         partner_bid = self.partner_bid_today
@@ -265,6 +299,31 @@ class Person(mesa.Agent):
         self.satisfaction += (rating - self.satisfaction) * p.satisfaction_rate
         self.loneliness = max(self.felt - met, 0.0)
         self.partner_bid = partner_bid
+
+    def feel(self, hostile: float) -> None:
+        """The day moves the momentary state, which then relaxes toward the chronic model.
+
+        Shown need answered or not, a partner's outburst and a partner who kept away yesterday
+        move felt availability; met need and clear rejection or hostility move felt self-worth
+        (worth lost twice as fast); the same hurt deepens today's deactivation in proportion to
+        the chronic suppression, met need eases it.
+        """
+        p = self.model.params
+        rate, keep = p.momentary_rate, 1 - p.momentary_relax
+        shown, perceived = self.shown, self.perceived
+        a = self.felt_availability()
+        self.availability_state += ((perceived - a) * shown - hostile * a - self.absent * a) * rate
+        self.availability_state *= keep
+        w = self.felt_self_worth()
+        met = shown * perceived
+        rejected = max(self.unmet - 0.5 * shown, 0.0) + hostile
+        self.self_worth_state += (met * (1 - w) - 2 * rejected * w) * rate
+        self.self_worth_state *= keep
+        h = self.felt_suppression()
+        self.suppression_state += (rejected * self.suppression * (1 - h) - met * h) * rate
+        self.suppression_state *= keep
+        self.week_availability_state += self.availability_state
+        self.week_self_worth_state += self.self_worth_state
 
     # -- the week ----------------------------------------------------------------------
     def revise(self) -> None:
@@ -288,6 +347,30 @@ class Person(mesa.Agent):
         self.age += 1 / WEEKS_PER_YEAR
         self.ev_shown = self.ev_seen = self.ev_hostile = self.ev_rejected = 0.0
 
+    def follow_state(self) -> None:
+        """Weekly, after the revision: the chronic means of availability and self-worth step
+        toward the week's mean momentary ones at adult plasticity (C30), keeping each Beta's
+        variance; the momentary deviations shrink by the same step."""
+        k = self.model.params.trait_rate / DAYS_PER_WEEK * self.plasticity
+        step_a = self.week_availability_state * k
+        step_w = self.week_self_worth_state * k
+        self.A_a, self.A_b = _step_mean(self.A_a, self.A_b, step_a)
+        self.W_a, self.W_b = _step_mean(self.W_a, self.W_b, step_w)
+        self.availability_state -= step_a
+        self.self_worth_state -= step_w
+        self.week_availability_state = self.week_self_worth_state = 0.0
+
+
+def _step_mean(a: float, b: float, step: float) -> tuple[float, float]:
+    """Beta counts whose mean is a / (a + b) moved by ``step`` (within .01-.99), same variance."""
+    total = a + b
+    mean = a / total
+    variance = mean * (1 - mean) / (total + 1)
+    mean = _clip(mean + step, STATE_LO, STATE_HI)
+    total = max(mean * (1 - mean) / variance - 1, MIN_COUNT)
+    a = total * mean
+    return a, total - a
+
 
 _STATE = {  # Person attribute <- Population column
     "W_a": "self_worth_a",
@@ -304,17 +387,20 @@ _STATE = {  # Person attribute <- Population column
     "awareness": "awareness",
     "plasticity": "plasticity",
     "age": "age",
+    "availability_state": "availability_state",
+    "self_worth_state": "self_worth_state",
+    "suppression_state": "suppression_state",
 }
 
 
 class DyadModel(mesa.Model):
     """Fixed couples: person ``i`` of the first half with person ``i`` of the second half.
 
-    ``step()`` is one day; every seventh step ends a week with the revision of the model and
-    of the strategy it implies. Uniforms come from ``self.random`` (five per person per day,
-    drawn agent by agent) unless ``draws`` is given: then day ``t`` uses ``draws(t)``, an
-    array of shape (N_DAILY, n) laid out as iwm's kernel takes it, and ``step(u)`` takes such
-    an array directly.
+    ``step()`` is one day; every seventh step ends a week with the revision of the model, the
+    week's momentary state moving the chronic beliefs, and the strategy the model then implies.
+    Uniforms come from ``self.random`` (five per person per day, drawn agent by agent) unless
+    ``draws`` is given: then day ``t`` uses ``draws(t)``, an array of shape (N_DAILY, n) laid out
+    as iwm's kernel takes it, and ``step(u)`` takes such an array directly.
     """
 
     def __init__(
@@ -358,6 +444,7 @@ class DyadModel(mesa.Model):
         self.day += 1
         if self.day % DAYS_PER_WEEK == 0:
             self.agents.do("revise")
+            self.agents.do("follow_state")
             self.agents.do("derive_strategy")
 
     def field(self, name: str) -> np.ndarray:
@@ -427,6 +514,7 @@ def iwm_couples(
             on_day(t, today, s)
         if (t + 1) % DAYS_PER_WEEK == 0:
             iwm_update_model(s, p)
+            iwm_follow_state(s, p, DAYS_PER_WEEK)
             iwm_derive_strategy(s, p, m)
     end = s.population()
     anx, avo = iwm.anxiety(end), iwm.avoidance(end)

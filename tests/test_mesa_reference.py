@@ -54,6 +54,7 @@ DAY_FIELDS = {  # iwm Day field -> Person attribute after a step
 STATE_FIELDS = ("trust", "satisfaction", "absent")
 BELIEFS = ("W_a", "W_b", "A_a", "A_b", "D_a", "D_b", "threshold", "signalling", "suppression", "age")
 STRATEGY = ("hyper", "deact", "gain", "threshold_eff", "responsiveness", "expect_offset")
+MOMENTARY = ("availability_state", "self_worth_state", "suppression_state")  # iwm.model._momentary
 
 # Tolerance of the rule identity. iwm rounds every operation to float32 (unit roundoff 6e-8);
 # a day's field is at most a few dozen operations deep, and state (distress, trust, distance,
@@ -124,15 +125,17 @@ def test_same_uniforms_same_days_and_beliefs():
     assert (x["bid"] > 0).mean() > 0.3 and (~x["approached"]).mean() > 0.01
     assert (x["conflict"] > 0).mean() > 0.1 and (x["withdrawal"] >= 1).mean() > 0.05
 
-    # the weekly revision: beliefs, strategy and the constants derived from them
+    # the weekly revision: beliefs, the momentary state after it moved them, the strategy and
+    # the constants derived from them
     for f in BELIEFS:
         mine, ref = getattr(s, f).astype(np.float64)[same], model.field(f)[same]
         assert np.allclose(mine, ref, rtol=BELIEF_RTOL, atol=1e-6), f"{f}: {np.abs(mine - ref).max():.2e}"
-    for f in STRATEGY:
+    for f in (*MOMENTARY, *STRATEGY):
         mine, ref = getattr(s, f).astype(np.float64)[same], model.field(f)[same]
         assert _close(mine, ref, DAY_TOL).all(), f"{f}: {np.abs(mine - ref).max():.2e}"
     # and the revision moved the beliefs (evidence was taken in)
     assert np.abs(s.A_a - pop.availability_a.take(np.arange(n))).max() > 0.1
+    assert all(np.abs(getattr(s, f)).max() > 0.1 for f in MOMENTARY)  # and the days moved the state
 
 
 def _cluster_se(d: np.ndarray, couple: np.ndarray) -> float:

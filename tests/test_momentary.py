@@ -132,6 +132,24 @@ def test_a_formed_population_has_no_momentary_deviation(formed):
     assert dataclasses.replace(formed).self_worth_state.shape == (formed.n,)
 
 
+def test_bids_stay_bounded_when_today_hides_less_than_the_strategy(formed):
+    """Today's deactivation scales the bid relative to the chronic strategy; for someone whose
+    strategy hides nearly all need (suppression .99) on a day they hide none, that factor is
+    about 100, and the bid must still lie in [0, max_bid] (C8: no one clings or protests
+    without limit). Protest after the partner's absence is not hidden by the chronic strategy,
+    so before the bound was applied again such bids reached about 100."""
+    from iwm.model._life import simulate_couples
+
+    full = np.full(formed.n, 1.0, np.float32)
+    open_today = formed.replace(suppression=0.99 * full, suppression_state=-0.99 * full)
+    a, b = open_today.take(slice(0, 2048)), open_today.take(slice(2048, 4096))
+    bids = simulate_couples(a, b, days=14, seed=44)["bid"]
+    max_bid = AdultParams().max_bid
+    assert (bids > 0).mean() > 0.3  # need is shown
+    assert (bids >= max_bid).sum() > 0  # the bound is reached
+    assert float(bids.max()) <= max_bid
+
+
 def test_test_retest_falls_with_the_interval_and_is_below_frozen():
     """Fixed seed, 8,192 people (the SE of r near .9 is about .002): one-year test-retest of
     both dimensions is below .98 (the frozen model gave .995 and .997) and above 0, and the

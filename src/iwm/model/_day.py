@@ -269,6 +269,7 @@ def day(s: _Adults, u: F, p: AdultParams) -> Day:
     fear, approached, torn = activate(s, felt, u[1], p)
     expressed, bids = bid(s, felt, approached, p)
     bids *= shown_today(s)  # today's deactivation hides more (or less) need than the chronic strategy
+    np.minimum(bids, np.float32(p.max_bid), out=bids)  # still bounded when today hides less than usual
     withdrawal = withdraw(s, felt, approached, p)
     away = u[2] < p.away_rate
     given, partner_bid, overwhelmed = respond(s, bids, withdrawal, u[3], p)
