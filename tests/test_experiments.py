@@ -604,6 +604,7 @@ SENSITIVE = {
     "recorders.trajectories.sample": {"low": 1, "high": 50},  # a recorder setting: no output can depend on it
 }
 OUTPUTS = ["anxiety_mean_end", "end_secure", "partnered_end"]
+PROTEST_DRIVES = ("anxiety_mean_end", "end_secure")
 
 
 def test_sobol_indices_separate_a_real_parameter_from_an_inert_one(tmp_path: Path) -> None:
@@ -616,10 +617,13 @@ def test_sobol_indices_separate_a_real_parameter_from_an_inert_one(tmp_path: Pat
     s = s.set_index(["output", "parameter"])
     for output in OUTPUTS:
         inert, real = s.loc[(output, "recorders.trajectories.sample")], s.loc[(output, "adult.params.protest")]
-        # the sample size changes no output at all, so its indices are exactly zero; protest
-        # carries most of the variance (observed ST 1.1-1.5 and S1 0.6-1.0 with samples=8)
+        # the sample size changes no output at all, so its indices are exactly zero
         assert inert["S1"] == 0 and inert["ST"] == 0, output
-        assert real["ST"] > 0.3 and real["S1"] > 0.2, (output, real.to_dict())
+        if output in PROTEST_DRIVES:
+            # protest carries most of the variance of the models at the end (observed ST 1.1-1.5
+            # and S1 0.6-1.0 with samples=8); whether one is partnered depends on it little since
+            # staying follows the investment model (issue 15), so there the noise of 8 samples rules
+            assert real["ST"] > 0.3 and real["S1"] > 0.2, (output, real.to_dict())
 
 
 def test_morris_indices_separate_a_real_parameter_from_an_inert_one(tmp_path: Path) -> None:

@@ -43,10 +43,11 @@ def test_a_parameter_that_acts_after_a_target_has_no_effect_on_it(every_target):
 
 
 def test_a_known_driver_has_a_clearly_larger_effect(every_target):
-    # the infant D cut decides D (T1) and so the D ratios (T2); the adult rate acts on T3/T4
+    # the infant D cut decides D (T1) and moves the D ratios (T2), less so since a common cut
+    # shifts the D share of both mixes (the v2 reunion coding); the adult rate acts on T3/T4
+    assert every_target.indices["T1 low-risk infant D share"][D_CUT]["scaled"] > 0.3  # 30% of the tolerance
     for quantity in ("T1 low-risk infant D share", "T2 D share high-risk / low-risk"):
         row = every_target.indices[quantity]
-        assert row[D_CUT]["scaled"] > 0.3, quantity  # 30% of the tolerance across the range
         assert row[D_CUT]["mu_star"] > 10 * row[ADULT_RATE]["mu_star"] + 1e-9, quantity
     assert every_target.indices["T3 adult (AAI) secure share"][ADULT_RATE]["mu_star"] > 0
 

@@ -181,11 +181,12 @@ def _print_partnering(result: dict[str, Any]) -> None:
     Console().print(table)
 
 
-def _dyad_person_summary(frame: Any, side: str, spec: str) -> dict[str, Any]:
+def _dyad_person_summary(frame: Any, side: str, spec: str, start: tuple[float, float]) -> dict[str, Any]:
+    """One partner's summary: the read-outs before the first day (``start``), and the trace's."""
     return {
         "given": spec,
-        "anxiety_start": float(frame[f"anxiety_{side}"].iloc[0]),
-        "avoidance_start": float(frame[f"avoidance_{side}"].iloc[0]),
+        "anxiety_start": start[0],
+        "avoidance_start": start[1],
         "anxiety_end": float(frame[f"anxiety_{side}"].iloc[-1]),
         "avoidance_end": float(frame[f"avoidance_{side}"].iloc[-1]),
         "mean_bid": float(frame[f"bid_{side}"].mean()),
@@ -311,9 +312,11 @@ def register(app: typer.Typer) -> None:
             if plot.exists() and not force:
                 raise InputError(str(plot), "already exists; choose another path or pass --force to replace it")
         people = {"a": person(spec_a), "b": person(spec_b)}
+        # the read-outs before the first day (the trace records each day after it is lived)
+        start = {side: (float(anxiety(pop)[0]), float(avoidance(pop)[0])) for side, pop in people.items()}
         for side, spec in (("a", spec_a), ("b", spec_b)):
             if isinstance(spec, tuple):  # scores the model cannot reach are placed as near as it can
-                got = (float(anxiety(people[side])[0]), float(avoidance(people[side])[0]))
+                got = start[side]
                 if max(abs(got[0] - spec[0]), abs(got[1] - spec[1])) > 0.05:
                     typer.echo(
                         f"iwm: note: --{side} {spec[0]:g},{spec[1]:g} placed at the nearest state the model "
@@ -333,14 +336,14 @@ def register(app: typer.Typer) -> None:
         if plot is not None:
             fig = dyad_figure(
                 frame,
-                f"a = {a} (anxiety {frame['anxiety_a'].iloc[0]:.1f}, avoidance {frame['avoidance_a'].iloc[0]:.1f}), "
-                f"b = {b} (anxiety {frame['anxiety_b'].iloc[0]:.1f}, avoidance {frame['avoidance_b'].iloc[0]:.1f})",
+                f"a = {a} (anxiety {start['a'][0]:.1f}, avoidance {start['a'][1]:.1f}), "
+                f"b = {b} (anxiety {start['b'][0]:.1f}, avoidance {start['b'][1]:.1f})",
             )
             atomic_write(plot, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
             _pyplot().close(fig)
         summary: dict[str, Any] = {
-            "a": _dyad_person_summary(frame, "a", a),
-            "b": _dyad_person_summary(frame, "b", b),
+            "a": _dyad_person_summary(frame, "a", a, start["a"]),
+            "b": _dyad_person_summary(frame, "b", b, start["b"]),
             "pursue_withdraw_a_to_b": pursue_withdraw_index(
                 frame["bid_a"].to_numpy(), frame["withdrawal_b"].to_numpy()
             ),
