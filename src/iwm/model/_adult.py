@@ -26,9 +26,9 @@ Shaver 2003, 2007):
 8. **closeness invites distance** for the deactivating (C12), and satisfaction, commitment and
    conflict follow (C13, C14, C31).
 
-Once a week relationships end or deepen and single people meet someone; attraction weighs a
-preference for a responsive partner against familiarity with what one's model expects
-(repetition compulsion, C22). The four perpetuation mechanisms (C21-C24) are switches in
+Once a week relationships end or deepen and single people meet someone; attraction is what a
+candidate offers above one's comparison level (Thibaut & Kelley 1959) plus familiarity with
+what one's model expects (repetition compulsion, C22). The four perpetuation mechanisms (C21-C24) are switches in
 :class:`Mechanisms`.
 
 Everything is a function over whole columns; people meet partners inside their community,
@@ -191,10 +191,13 @@ class AdultParams(Params):
     # the market (C22)
     dating_rate: float = bounded(0.3, 0, 1, "weekly chance that a single person is open to someone met")
     dating_deactivation: float = bounded(0.4, 0, 1, "openness lost per unit of deactivation")
-    attraction_security: float = bounded(1.0, 0, 5, "weight of a candidate's responsiveness")
-    attraction_familiarity: float = bounded(1.5, 0, 5, "weight of fit with one's own model (C22)")
-    acceptance_threshold: float = bounded(1.5, 0, 10, "attraction at which acceptance is even odds")
-    acceptance_slope: float = bounded(4.0, 0.1, 50, "steepness of acceptance around the threshold")
+    attraction_security: float = bounded(
+        1.0, 0, 5, "weight of what a candidate offers (responsiveness) above one's comparison level"
+    )
+    attraction_familiarity: float = bounded(
+        1.5, 0, 5, "weight of a candidate's fit with one's own model, relative to those met (C22)"
+    )
+    acceptance_slope: float = bounded(4.0, 0.1, 50, "steepness of acceptance around one's comparison level")
 
 
 @dataclasses.dataclass(kw_only=True, eq=False)

@@ -1,11 +1,12 @@
 """Partner choice (MODEL.md C22, C13): whom one is drawn to, how open one is to meeting,
 and whether one stays.
 
-Attraction weighs a preference for a responsive partner against familiarity: the fit between
-a candidate's typical behaviour and what one's own model expects of others (repetition
-compulsion, C22; Freud 1920, in attachment terms Bowlby 1973 and Collins & Read 1994). The
-deactivating are less open to someone met (C13). Acceptance is mutual: each side decides,
-from its own model.
+A candidate is judged against one's comparison level (Thibaut & Kelley 1959; Rusbult 1980):
+attraction is how much more the candidate offers (responsiveness) than one's model expects of
+a partner, plus familiarity: the fit between the candidate's typical behaviour and what one's
+own model expects of others, relative to the others met (repetition compulsion, C22; Freud
+1920, in attachment terms Bowlby 1973 and Collins & Read 1994). The deactivating are less open
+to someone met (C13). Acceptance is mutual: each side decides, from its own model.
 
 Staying follows interdependence theory (Thibaut & Kelley 1959) and the investment model
 (Rusbult 1980, 1983). Satisfaction is judged against a comparison level: what one's own
@@ -32,28 +33,41 @@ B = NDArray[np.bool_]
 
 
 def attraction(chooser: NDArray[np.intp], candidate: NDArray[np.intp], s: _Adults, p: AdultParams, m: Mechanisms) -> F:
-    """How much ``chooser`` wants ``candidate`` (C22).
+    """How much more ``chooser`` expects from ``candidate`` than from a partner as such (C22).
 
-    A preference for a responsive partner, plus familiarity: the fit between the candidate's
-    typical behaviour (responsiveness, and the intrusiveness of hyperactivation) and what
-    one's own model expects of others. An insecure model makes an unresponsive or a clinging
-    partner feel right (repetition compulsion).
+    Interdependence theory (Thibaut & Kelley 1959; Rusbult 1980): a prospective partner is
+    judged against one's own comparison level (:func:`comparison_level`), what one's model
+    expects of a partner. What ``candidate`` offers is their responsiveness, weighed by how
+    much a partner matters to the chooser (C14), so attraction is ``importance x (responsiveness
+    - E[A])``: who expects little finds more partners who offer more than expected.
 
-    Switching the mechanism off removes the *selectivity* of familiarity, not its weight nor
-    its level: each chooser then finds every candidate as familiar as the average candidate
-    met that week is to them (their own mean fit), so everyone keeps pairing at their own
-    rate, and only the pull toward model-confirming partners goes (an ablation removes its
-    own mechanism and nothing else).
+    Familiarity (C22; repetition compulsion, Freud 1920, in attachment terms Bowlby 1973 and
+    Collins & Read 1994) adds the fit between the candidate's typical behaviour
+    (responsiveness, and the intrusiveness of hyperactivation) and what one's model expects of
+    others, relative to how well the people met that week fit it on average: it decides who
+    among those met feels right, not whether anyone does, so a model that fits few candidates
+    makes one pick the confirming ones rather than stay out (avoidance shows as distance in a
+    relationship, not as exclusion from one: Simpson 1990; Kirkpatrick & Davis 1994).
+
+    Switching the mechanism off removes that selectivity: every candidate is then as familiar
+    as the average candidate met, and only the comparison level decides.
     """
-    resp = s.responsiveness[candidate]
-    expected = s.other_availability()[chooser]
-    hyper = s.hyper[candidate]
-    # others as available (or not), and as intrusive (or not): the rejecting-intrusive other (C2)
+    offer = s.importance[chooser] * (s.responsiveness[candidate] - s.other_availability()[chooser])
+    attract = p.attraction_security * offer
     if m.repetition_compulsion:
-        fit = 1 - 0.5 * (np.abs(expected - resp) + np.abs((1 - expected) - hyper))
-    else:
-        fit = 1 - 0.5 * (_mean_distance(expected, resp) + _mean_distance(1 - expected, hyper))
-    return (p.attraction_security * resp + p.attraction_familiarity * fit).astype(DTYPE)
+        attract += p.attraction_familiarity * _familiarity(chooser, candidate, s)
+    return attract.astype(DTYPE)
+
+
+def _familiarity(chooser: NDArray[np.intp], candidate: NDArray[np.intp], s: _Adults) -> NDArray[np.float64]:
+    """Fit of each candidate with the chooser's model of others (available or not, and
+    intrusive or not: the rejecting-intrusive other, C2), minus the chooser's mean fit over all
+    candidates met (sorted prefix sums, :func:`_mean_distance`)."""
+    resp, hyper = s.responsiveness[candidate], s.hyper[candidate]
+    expected = s.other_availability()[chooser]
+    distance = np.abs(expected - resp) + np.abs((1 - expected) - hyper)
+    mean = _mean_distance(expected, resp) + _mean_distance(1 - expected, hyper)
+    return 0.5 * (mean - distance)
 
 
 def _mean_distance(at: F, values: F) -> NDArray[np.float64]:
@@ -75,8 +89,9 @@ def openness(s: _Adults, p: AdultParams) -> F:
 
 
 def acceptance(attract: F, p: AdultParams) -> F:
-    """Chance of saying yes to someone of attraction ``attract``: logistic around the threshold."""
-    return (1 / (1 + np.exp(-p.acceptance_slope * (attract - p.acceptance_threshold)))).astype(DTYPE)
+    """Chance of saying yes to someone of attraction ``attract`` (:func:`attraction`): logistic,
+    even odds for a candidate who offers exactly one's comparison level."""
+    return (1 / (1 + np.exp(-p.acceptance_slope * attract))).astype(DTYPE)
 
 
 def comparison_level(s: _Adults) -> F:

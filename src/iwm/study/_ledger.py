@@ -71,9 +71,13 @@ PROVENANCE: dict[type[Params], list[tuple[str, str]]] = {
             "0-1 (so strategy and self-report agree on average); not tuned, T3-T6 and C6-C14 checked",
         ),
         (r"evidence_rate|strategy_rate", "tuned to T3/T4 after five years with anxiety r about .8 over ten (step 6)"),
+        (r"dating_", "tuned: about two thirds of adults partnered after a few years (step 6)"),
         (
-            r"dating_|attraction_|acceptance_",
-            "tuned: about two thirds of adults partnered after a few years (step 6)",
+            r"attraction_|acceptance_",
+            "step 6 values (tuned then to about two thirds of adults partnered), kept, not retuned, when "
+            "acceptance became relative to one's own comparison level (Thibaut & Kelley 1959; Rusbult "
+            "1980) with familiarity relative to those met (C22), which removed acceptance_threshold; "
+            "partnering by category is reported, not tuned (docs/model.md)",
         ),
         (
             r"momentary_|trait_rate",
