@@ -76,15 +76,15 @@ def scenario_run(tmp: Path) -> str:
 
 
 EXPECTED = {
-    # Regenerated for the "Working model v2" changes of behaviour (and only those): the therapy
-    # trial became a randomized waitlist trial, and bid intensity is bounded (max_bid = 5,
-    # above 99.9% of the bids the unbounded rule gave); and the scenario run's clients' d now
-    # divides by the whole sample's SD (a study-level change). Formation is unchanged since the
-    # layer move.
-    "couples": "26f34e863097e26c",
-    "formation": "86b946f0f30242e3",
-    "scenario_run": "b6e87012e9a5e57c",
-    "therapy": "344d3dd435b78fe4",
+    # Regenerated once for the merge of "Working model v2" (issue 15): behaviour from model state
+    # only (strategy and caregiving from beliefs), approach/withdraw by the C3 value against fear
+    # (no conflict noise), the reunion episode, the momentary state, investment-model staying and
+    # acceptance against one's own comparison level. Before that: the randomized waitlist trial,
+    # bounded bids and the scenario run's d over the whole sample's SD.
+    "couples": "01065ffc1ff26b09",
+    "formation": "e1fb35fffb450c99",
+    "scenario_run": "e5debfa1894f95a5",
+    "therapy": "092c01163854cf81",
 }
 
 
