@@ -299,7 +299,8 @@ def test_fit_check_reports_every_parameter_with_the_documented_fields():
     doc = result.to_json()
     assert [p["name"] for p in doc["parameters"]] == priors.names
     for p in doc["parameters"]:
-        assert {"name", "identifiable", "recovery_r", "sbc_p", "coverage_90"} <= set(p)
+        assert {"name", "identifiable", "recovered", "recovery_r", "sbc_p", "coverage_90"} <= set(p)
+        assert p["identifiable"] == (p["recovered"] and p["calibrated"])
         assert 0 <= p["coverage_90"] <= 1
         assert set(p["by_data"]) == {"questionnaire", "questionnaire+infants"}
 
