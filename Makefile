@@ -15,7 +15,7 @@ $(STAMP)-base: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(STAMP)-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,distributed,bench,app,e2e,docs]'
+	$(BIN)/python -m pip install -q -e '.[test,distributed,bench,app,e2e,docs,fit]'
 	touch $@
 
 $(STAMP)-app: pyproject.toml | $(BIN)/python
