@@ -334,3 +334,20 @@ def test_cli_fit_without_the_extra_says_how_to_install(tmp_path):
     done = _cli("fit", str(_scored(tmp_path, [2.0, 3.0], [1.5, 4.5])), "--out", str(tmp_path / "out"))
     assert done.returncode == 2 and "install the fit extra: `make fit`" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+@needs_fit
+def test_fit_check_adds_couple_data_when_the_study_has_adult_years():
+    """With adult years in the priors' scenario, the check trains a third estimator on the
+    questionnaire, infant and couple statistics together and reports its verdicts."""
+    from iwm.study._fit_check import KINDS, fit_check
+
+    priors = PriorSet(DEFAULT_PRIORS[2:4], scenario={"adult": {"years": 0.5}})
+    assert priors.adult_years == 0.5
+    result = fit_check(priors, budget=TINY, seed=3, n=TINY.max_n, infants=40, workers=1)
+    doc = result.to_json()
+    assert list(dict.fromkeys(r["data"] for r in doc["table"])) == list(KINDS)
+    assert not doc["notes"]
+    for p in doc["parameters"]:
+        assert p["data"] == "questionnaire+infants+couples"
+        assert set(p["by_data"]) == set(KINDS)
