@@ -102,7 +102,7 @@ def run_weeks(
 if HAVE_NUMBA:
     from numba.extending import intrinsic
 
-    from iwm.model._philox import philox4x64, unit_float32
+    from iwm.model._philox import philox4x64
 
     def _select(op):  # type: ignore[no-untyped-def]
         """A float32 ``a if a <op> b else b`` as one compare-and-select (``maxss``/``minss``), never
@@ -137,6 +137,10 @@ if HAVE_NUMBA:
     _HALF = np.float32(0.5)
     _MIN_FELT = np.float32(0.05)
     _U0 = np.uint64(0)
+    _MASK32 = np.uint64(0xFFFFFFFF)
+    _S32 = np.uint64(32)
+    _S8 = np.uint64(8)
+    _TO_UNIT = np.float32(1.0 / 16777216.0)  # 2**-24, as in iwm.model._philox
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
     def _clip(x, hi):  # type: ignore[no-untyped-def]
@@ -232,26 +236,6 @@ if HAVE_NUMBA:
         return w_a, w_b, a_a, a_b, d_a, d_b, s_gain, s_thr, baseline, reg, rely
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _draws(person, t, k0, k1):  # type: ignore[no-untyped-def]
-        """The six uniforms of a person's week: halves 0-5 of Philox at ``(person, t, 0, 0)``."""
-        x0, x1, x2, _ = philox4x64(person, t, _U0, _U0, k0, k1)
-        return (
-            unit_float32(x0, False),
-            unit_float32(x0, True),
-            unit_float32(x1, False),
-            unit_float32(x1, True),
-            unit_float32(x2, False),
-            unit_float32(x2, True),
-        )
-
-    @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _load(state, i):  # type: ignore[no-untyped-def]
-        return (
-            state[0, i], state[1, i], state[2, i], state[3, i], state[4, i], state[5, i],
-            state[6, i], state[7, i], state[8, i], state[9, i], state[10, i],
-        )  # fmt: skip
-
-    @numba.njit(inline="always", cache=True, error_model="numpy")
     def _constants(c):  # type: ignore[no-untyped-def]
         return (
             c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
@@ -259,25 +243,27 @@ if HAVE_NUMBA:
         )  # fmt: skip
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _terms(tm, i):  # type: ignore[no-untyped-def]
-        return tm[0, i], tm[1, i], tm[2, i], tm[3, i], tm[4, i], tm[5, i]
-
-    @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _store(state, i, st):  # type: ignore[no-untyped-def]
-        for j in numba.literal_unroll(range(11)):
-            state[j, i] = st[j]
-
-    @numba.njit(inline="always", cache=True, error_model="numpy")
     def _week(weekly, w):  # type: ignore[no-untyped-def]
         return weekly[w, 0], weekly[w, 1], weekly[w, 2], weekly[w, 3], weekly[w, 4]
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _fill_draws(ib, m, first, t, k0, k1):  # type: ignore[no-untyped-def]
-        """A week's uniforms of the chunk's ``m`` children into rows 6-11 of ``ib``."""
+    def _unit(half):  # type: ignore[no-untyped-def]
+        """:func:`iwm.model._philox.unit_float32` of a 32-bit half (held in a uint64), through
+        int32 so that the conversion is SIMD (exact: the value is below 2**24)."""
+        return np.float32(np.int32(half >> _S8)) * _TO_UNIT
+
+    @numba.njit(inline="always", cache=True, error_model="numpy")
+    def _fill_draws(rb, ib, m, first, t, k0, k1):  # type: ignore[no-untyped-def]
+        """A week's uniforms of the chunk's ``m`` children into rows 6-11 of ``ib``: Philox words
+        0-2 of each child into ``rb`` (scalar), then their six halves as float32 (SIMD)."""
         for i in range(m):
-            d = _draws(first + np.uint64(i), t, k0, k1)
-            for j in numba.literal_unroll((0, 1, 2, 3, 4, 5)):
-                ib[(6 + j) * CHUNK + i] = d[j]
+            x0, x1, x2, _ = philox4x64(first + np.uint64(i), t, _U0, _U0, k0, k1)
+            rb[i], rb[CHUNK + i], rb[2 * CHUNK + i] = x0, x1, x2
+        for i in range(CHUNK):
+            x0, x1, x2 = rb[i], rb[CHUNK + i], rb[2 * CHUNK + i]
+            ib[6 * CHUNK + i], ib[7 * CHUNK + i] = _unit(x0 & _MASK32), _unit(x0 >> _S32)
+            ib[8 * CHUNK + i], ib[9 * CHUNK + i] = _unit(x1 & _MASK32), _unit(x1 >> _S32)
+            ib[10 * CHUNK + i], ib[11 * CHUNK + i] = _unit(x2 & _MASK32), _unit(x2 >> _S32)
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
     def _pass(sb, ib, wk, c):  # type: ignore[no-untyped-def]
@@ -306,6 +292,7 @@ if HAVE_NUMBA:
         n, c = state.shape[1], _constants(c)
         sb = np.ones(len(STATE) * CHUNK, dtype=np.float32)
         ib = np.ones((len(TERMS) + 6) * CHUNK, dtype=np.float32)
+        rb = np.zeros(3 * CHUNK, dtype=np.uint64)
         for lo in range(0, n, CHUNK):
             m = min(CHUNK, n - lo)
             for j in range(len(STATE)):
@@ -313,7 +300,7 @@ if HAVE_NUMBA:
             for j in range(len(TERMS)):
                 ib[j * CHUNK : j * CHUNK + m] = tm[j, lo : lo + m]
             for w in range(weekly.shape[0]):
-                _fill_draws(ib, m, first_person + np.uint64(lo), np.uint64(t0 + w), k0, k1)
+                _fill_draws(rb, ib, m, first_person + np.uint64(lo), np.uint64(t0 + w), k0, k1)
                 _pass(sb, ib, _week(weekly, w), c)
             for j in range(len(STATE)):
                 state[j, lo : lo + m] = sb[j * CHUNK : j * CHUNK + m]
