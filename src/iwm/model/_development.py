@@ -133,9 +133,9 @@ def _pad(pop: Population, size: int) -> Population:
 INNER_BLOCKS = 1
 """Blocks formed together in the NumPy reference's weekly loop. One block (4096 people) keeps
 the working columns, draws and temporaries inside a core's L2 cache; measured on the reference
-machine, two blocks already spill and run about a third slower. The compiled backend keeps a
-child's state in registers, so it forms a task's blocks in one call. Blocks are independent,
-so this never changes results."""
+machine, two blocks already spill and run about a third slower. The compiled backend chunks the
+children itself (:data:`iwm.model._formation_fused.CHUNK`), so it forms a task's blocks in one
+call. Blocks are independent, so this never changes results."""
 
 
 def _form_task_blocks(spec: _Spec, blocks: range, stream: int, parents: Population | None) -> Generation:
