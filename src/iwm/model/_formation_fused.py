@@ -104,15 +104,15 @@ if HAVE_NUMBA:
 
     from iwm.model._philox import philox4x64
 
-    def _select(op):  # type: ignore[no-untyped-def]
+    def _select(op):
         """A float32 ``a if a <op> b else b`` as one compare-and-select (``maxss``/``minss``), never
         a branch: numba's if-expression compiles to a branch that mispredicts on random data."""
 
         @intrinsic
-        def select(typingctx, a, b):  # type: ignore[no-untyped-def]
+        def select(typingctx, a, b):
             sig = numba.types.float32(numba.types.float32, numba.types.float32)
 
-            def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+            def codegen(context, builder, signature, args):
                 return builder.select(builder.fcmp_ordered(op, args[0], args[1]), args[0], args[1])
 
             return sig, codegen
@@ -120,11 +120,11 @@ if HAVE_NUMBA:
         return select
 
     @intrinsic
-    def _where(typingctx, cond, a, b):  # type: ignore[no-untyped-def]
+    def _where(typingctx, cond, a, b):
         """``a if cond else b`` for float32 ``a``, ``b``, as a select (no branch)."""
         sig = numba.types.float32(numba.types.boolean, numba.types.float32, numba.types.float32)
 
-        def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        def codegen(context, builder, signature, args):
             return builder.select(args[0], args[1], args[2])
 
         return sig, codegen
@@ -143,12 +143,12 @@ if HAVE_NUMBA:
     _TO_UNIT = np.float32(1.0 / 16777216.0)  # 2**-24, as in iwm.model._philox
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _clip(x, hi):  # type: ignore[no-untyped-def]
+    def _clip(x, hi):
         """``np.minimum(np.maximum(x, 0), hi)`` (both return their second argument on a tie)."""
         return _min(_max(x, _Z), hi)
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _respond(cg, felt, signal, u3, u4, u5, c):  # type: ignore[no-untyped-def]
+    def _respond(cg, felt, signal, u3, u4, u5, c):
         """:func:`iwm.model._formation.caregiver_responds` for one child with caregiver terms
         ``cg`` (rows of :data:`TERMS`): comforted, quality, rebuffed and fright (0/1 as float32)."""
         notice, readiness, rebuff_per_signal, fright_alone, fright_per_approach, comfort = cg
@@ -170,7 +170,7 @@ if HAVE_NUMBA:
         return comforted, quality, rebuffed, fright
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _advantage(felt, signal, quality, rebuffed, fright, baseline, c):  # type: ignore[no-untyped-def]
+    def _advantage(felt, signal, quality, rebuffed, fright, baseline, c):
         """The reward of the episode minus the running baseline (:func:`iwm.model._formation.reinforce`)."""
         shown = _min(signal / _max(felt, _MIN_FELT), _ONE)
         taken_in = shown * c[5]
@@ -184,7 +184,7 @@ if HAVE_NUMBA:
         return reward - baseline
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _seen(a_a, a_b, quality, c):  # type: ignore[no-untyped-def]
+    def _seen(a_a, a_b, quality, c):
         """The comfort perceived through the current model (:func:`iwm.model._formation.update_beliefs`)."""
         expected = a_a / (a_a + a_b)
         expected = expected - quality
@@ -194,7 +194,7 @@ if HAVE_NUMBA:
         return expected + quality
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _episode(st, cg, u, wk, c):  # type: ignore[no-untyped-def]
+    def _episode(st, cg, u, wk, c):
         """One episode of one child (:func:`iwm.model._formation.episode`): state tuple ``st``
         (rows of :data:`STATE`), caregiver terms ``cg``, uniforms ``u``, the week's constants
         ``wk``; returns the new state. Scalars and tuples only: an array passed to an inlined
@@ -236,24 +236,24 @@ if HAVE_NUMBA:
         return w_a, w_b, a_a, a_b, d_a, d_b, s_gain, s_thr, baseline, reg, rely
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _constants(c):  # type: ignore[no-untyped-def]
+    def _constants(c):
         return (
             c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
             c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15],
         )  # fmt: skip
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _week(weekly, w):  # type: ignore[no-untyped-def]
+    def _week(weekly, w):
         return weekly[w, 0], weekly[w, 1], weekly[w, 2], weekly[w, 3], weekly[w, 4]
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _unit(half):  # type: ignore[no-untyped-def]
+    def _unit(half):
         """:func:`iwm.model._philox.unit_float32` of a 32-bit half (held in a uint64), through
         int32 so that the conversion is SIMD (exact: the value is below 2**24)."""
         return np.float32(np.int32(half >> _S8)) * _TO_UNIT
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _fill_draws(rb, ib, m, first, t, k0, k1):  # type: ignore[no-untyped-def]
+    def _fill_draws(rb, ib, m, first, t, k0, k1):
         """A week's uniforms of the chunk's ``m`` children into rows 6-11 of ``ib``: Philox words
         0-2 of each child into ``rb`` (scalar), then their six halves as float32 (SIMD)."""
         for i in range(m):
@@ -266,7 +266,7 @@ if HAVE_NUMBA:
             ib[10 * CHUNK + i], ib[11 * CHUNK + i] = _unit(x2 & _MASK32), _unit(x2 >> _S32)
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _pass(sb, ib, wk, c):  # type: ignore[no-untyped-def]
+    def _pass(sb, ib, wk, c):
         """One week's episodes for a whole chunk: state rows in ``sb``, caregiver terms and
         uniforms in ``ib``, rows ``CHUNK`` apart (a constant: the compiler proves the rows
         apart and turns the loop into SIMD over children)."""
@@ -286,7 +286,7 @@ if HAVE_NUMBA:
             sb[8 * CHUNK + i], sb[9 * CHUNK + i], sb[10 * CHUNK + i] = st[8], st[9], st[10]
 
     @numba.njit(cache=True, error_model="numpy")
-    def _kernel(state, tm, weekly, c, k0, k1, first_person, t0):  # type: ignore[no-untyped-def]
+    def _kernel(state, tm, weekly, c, k0, k1, first_person, t0):
         """Weeks outer over chunks of ``CHUNK`` children: the week's draws of the chunk (scalar
         Philox), then its episodes (SIMD). A short last chunk computes on padding it never reads."""
         n, c = state.shape[1], _constants(c)
