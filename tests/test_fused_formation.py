@@ -77,6 +77,24 @@ def test_backends_agree_without_a_reunion_episode() -> None:
         assert np.array_equal(v.view(np.uint8), getattr(fused.population, k).view(np.uint8)), k
 
 
+def test_kernel_matches_the_reference_on_any_range_of_people_and_weeks() -> None:
+    """``run_weeks`` itself: a number of children that is no multiple of the kernel's chunk, a
+    first person id that is no multiple of a block, and weeks that do not start at birth."""
+    from iwm.model import _formation as ref
+    from iwm.model import _formation_fused as fused
+    from iwm.model._caregiving import MIXES, draw_caregivers
+    from iwm.model._rng import block_generator
+
+    p, n = iwm.FormationParams(), fused.CHUNK * 2 + 433
+    terms = ref.CaregiverTerms.of(draw_caregivers(MIXES["high-risk"], block_generator(4, 0, 0), n), p)
+    states = [ref._ChildState.newborn((n,), p) for _ in range(2)]
+    ref.run_weeks(states[0], terms, p, 4, 1, 12_345, range(30, 90))
+    fused.run_weeks(states[1], terms, p, 4, 1, 12_345, range(30, 90))
+    for name in fused.STATE:
+        a, b = getattr(states[0], name), getattr(states[1], name)
+        assert np.array_equal(a.view(np.uint32), b.view(np.uint32)), name
+
+
 @pytest.mark.parametrize(("chunk_size", "workers"), [(4096, 1), (1, 2), (10**6, 1)])
 def test_fused_results_do_not_depend_on_chunks_or_workers(chunk_size: int, workers: int) -> None:
     ref = develop(parents="low-risk", n=N, seed=5, backend="numba")
