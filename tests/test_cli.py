@@ -33,6 +33,15 @@ def test_develop_json_is_worker_invariant():
     assert json.loads(a.stdout) == json.loads(b.stdout)
 
 
+def test_develop_backends_give_the_same_json():
+    a = iwm_cli("develop", "--n", "3000", "--seed", "3", "--json", "--backend", "numpy")
+    b = iwm_cli("develop", "--n", "3000", "--seed", "3", "--json", "--backend", "numba")
+    assert a.returncode == b.returncode == 0, a.stderr + b.stderr
+    assert json.loads(a.stdout) == json.loads(b.stdout)
+    bad = iwm_cli("develop", "--n", "10", "--backend", "cuda")
+    assert bad.returncode != 0 and "backend" in bad.stderr
+
+
 def test_develop_parents_reports_transmission():
     out = iwm_cli("develop", "--parents", "low-risk", "--n", "3000", "--seed", "7", "--json")
     assert out.returncode == 0, out.stderr

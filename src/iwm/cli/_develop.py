@@ -94,6 +94,10 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="seed of the whole run")] = 0,
         workers: Annotated[int, typer.Option(help="worker processes (results do not depend on it)")] = 1,
         chunk_size: Annotated[int, typer.Option(help="people per task (results do not depend on it)")] = 32768,
+        backend: Annotated[
+            str | None,
+            typer.Option(help="numpy (the reference) or numba (compiled); default numba when installed; same results"),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on stdout")] = False,
     ) -> None:
         """Form a population from birth to 18: infant A/B/C/D shares and adult categories."""
@@ -110,6 +114,7 @@ def register(app: typer.Typer) -> None:
                 workers=workers,
                 chunk_size=chunk_size,
                 progress=progress,
+                backend=backend,
             )
         summary = result.summary()
         if as_json:

@@ -1,8 +1,10 @@
 """Running formation over a population: chunks of blocks, optionally on worker processes.
 
-A task is a run of whole random-number blocks (:mod:`iwm.model._rng`); each block draws its own
-numbers in a fixed order, so a person's life depends on (seed, generation, block, position)
-alone, and results are bit-identical whatever the chunk size and the number of workers.
+A task is a run of whole random-number blocks (:mod:`iwm.model._rng`). Each block draws its
+caregivers from its own generator, and each person's weekly and reunion draws are counter-based
+(:mod:`iwm.model._philox`, by global person id), so a person's life depends on (seed,
+generation, person id) alone, and results are bit-identical whatever the chunk size, the number
+of workers and the backend (NumPy reference or compiled kernel).
 """
 
 from __future__ import annotations
@@ -23,13 +25,31 @@ from iwm.model._caregiving import (
     draw_caregivers,
     resolve_mix,
 )
-from iwm.model._formation import N_UNIFORMS, CaregiverTerms, FormationParams, _ChildState, episode, to_population
+from iwm.model._formation import N_UNIFORMS, CaregiverTerms, FormationParams, _ChildState, to_population
+from iwm.model._formation import run_weeks as reference_run_weeks
+from iwm.model._formation_fused import run_weeks as fused_run_weeks
 from iwm.model._params import check_value
-from iwm.model._population import DTYPE, Population
+from iwm.model._philox import HAVE_NUMBA, uniforms
+from iwm.model._population import Population
 from iwm.model._reunion import ReunionParams, reunion
 from iwm.model._rng import BLOCK, block_generator, check_seed
 
 DEFAULT_CHUNK = 8 * BLOCK
+
+BACKENDS = ("numpy", "numba")
+"""How formation's weekly episodes are computed: the NumPy reference or the compiled (numba)
+kernel. Both give bit-identical results (:mod:`iwm.model._formation_fused`)."""
+
+
+def check_backend(backend: object) -> str:
+    """``backend`` as given, or the fast one (numba when importable, else numpy) for None."""
+    if backend is None:
+        return "numba" if HAVE_NUMBA else "numpy"
+    if backend not in BACKENDS:
+        raise ParameterError("backend", f"one of {', '.join(BACKENDS)} or None (the fastest available)", backend)
+    if backend == "numba" and not HAVE_NUMBA:
+        raise ParameterError("backend", "numba installed (pip install numba), or backend='numpy'", backend)
+    return str(backend)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -41,6 +61,7 @@ class _Spec:
     formation: FormationParams
     transmission: TransmissionParams
     reunion: ReunionParams = dataclasses.field(default_factory=ReunionParams)
+    backend: str = "numpy"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
@@ -52,43 +73,52 @@ class Generation:
     population: Population
 
 
-def _form_blocks(spec: _Spec, blocks: range, stream: int, parents: Population | None) -> Generation:
-    """Formation of whole blocks (shape (k, BLOCK) inside); the padded tail is trimmed."""
-    p = spec.formation
-    k = len(blocks)
+def _caregivers(spec: _Spec, blocks: range, stream: int, parents: Population | None) -> Caregivers:
+    """The caregivers of whole blocks, each block from its own generator (a pure function of
+    (seed, stream, block))."""
     gens = [block_generator(spec.seed, stream, b) for b in blocks]
     if parents is None:
-        parts = [draw_caregivers(spec.mix, g, BLOCK) for g in gens]
-    else:
-        padded = _pad(parents, k * BLOCK)
-        parts = [
+        return Caregivers.concat([draw_caregivers(spec.mix, g, BLOCK) for g in gens])
+    padded = _pad(parents, len(blocks) * BLOCK)
+    return Caregivers.concat(
+        [
             caregiving_from_parents(padded.take(slice(i * BLOCK, (i + 1) * BLOCK)), g, spec.transmission)
             for i, g in enumerate(gens)
         ]
-    flat = Caregivers.concat(parts)
-    cg = Caregivers(**{name: col.reshape(k, BLOCK) for name, col in flat.columns().items()})
+    )
 
-    state = _ChildState.newborn((k, BLOCK), p)
+
+def reunion_draws(seed: int, stream: int, step: int, first_person: int, n: int, steps: int) -> NDArray[np.float32]:
+    """The uniforms of the reunion episode, shape (steps + 1, N_UNIFORMS, n): set ``r`` of
+    person ``i`` is Philox's at ``(seed, stream, person=i, step, sub=1 + r)`` (the week's own
+    episode draws use sub 0)."""
+    return np.stack([uniforms(seed, stream, step, first_person, n, N_UNIFORMS, sub=1 + r) for r in range(steps + 1)])
+
+
+def _form_blocks(spec: _Spec, blocks: range, stream: int, parents: Population | None) -> Generation:
+    """Formation of whole blocks (columns of len(blocks) * BLOCK people); the padded tail is trimmed.
+
+    Every person draws by their global id (block * BLOCK + position), padded tail included."""
+    p = spec.formation
+    first, size = blocks.start * BLOCK, len(blocks) * BLOCK
+    cg = _caregivers(spec, blocks, stream, parents)
+    state = _ChildState.newborn((size,), p)
     terms = CaregiverTerms.of(cg, p)
-    buf = np.empty((k, N_UNIFORMS, BLOCK), dtype=DTYPE)
-    u = buf.transpose(1, 0, 2)  # (N_UNIFORMS, k, BLOCK) view onto the per-block draws
-    per_year = p.episodes / p.years
+    run_weeks = fused_run_weeks if spec.backend == "numba" else reference_run_weeks
     behaviour: dict[str, NDArray[np.float32]] = {}
-    for t in range(p.episodes + 1):
-        if t == p.infant_episode:  # the reunion episode: behaviour only, coded in iwm.measure
-            r = spec.reunion
-            draws = np.stack([g.random((r.steps + 1, N_UNIFORMS, BLOCK), dtype=DTYPE) for g in gens], axis=2)
-            behaviour = reunion(state, terms, draws, r, p)
-        if t == p.episodes:
-            break
-        for i, g in enumerate(gens):
-            g.random(out=buf[i], dtype=DTYPE)
-        episode(state, terms, u, p.plasticity_at(t / per_year), p)
+    if p.infant_episode <= p.episodes:  # the reunion episode: behaviour only, coded in iwm.measure
+        run_weeks(state, terms, p, spec.seed, stream, first, range(p.infant_episode))
+        r = spec.reunion
+        draws = reunion_draws(spec.seed, stream, p.infant_episode, first, size, r.steps)
+        behaviour = reunion(state, terms, draws, r, p)
+        run_weeks(state, terms, p, spec.seed, stream, first, range(p.infant_episode, p.episodes))
+    else:
+        run_weeks(state, terms, p, spec.seed, stream, first, range(p.episodes))
     population = to_population(state, p.years, p.plasticity_at(p.years))
-    n = min(spec.n - blocks.start * BLOCK, k * BLOCK)
+    n = min(spec.n - first, size)
     return Generation(
-        caregivers=flat.take(slice(0, n)),
-        infant_behaviour={k: v.ravel()[:n] for k, v in behaviour.items()},
+        caregivers=cg.take(slice(0, n)),
+        infant_behaviour={k: v[:n] for k, v in behaviour.items()},
         population=population.take(slice(0, n)),
     )
 
@@ -101,16 +131,18 @@ def _pad(pop: Population, size: int) -> Population:
 
 
 INNER_BLOCKS = 1
-"""Blocks formed together in the weekly loop. One block (4096 people) keeps the working
-columns, draws and temporaries inside a core's L2 cache; measured on the reference machine,
-two blocks already spill and run about a third slower. Blocks are independent, so this never
-changes results."""
+"""Blocks formed together in the NumPy reference's weekly loop. One block (4096 people) keeps
+the working columns, draws and temporaries inside a core's L2 cache; measured on the reference
+machine, two blocks already spill and run about a third slower. The compiled backend chunks the
+children itself (:data:`iwm.model._formation_fused.CHUNK`), so it forms a task's blocks in one
+call. Blocks are independent, so this never changes results."""
 
 
 def _form_task_blocks(spec: _Spec, blocks: range, stream: int, parents: Population | None) -> Generation:
     parts = []
-    for start in range(blocks.start, blocks.stop, INNER_BLOCKS):
-        inner = range(start, min(start + INNER_BLOCKS, blocks.stop))
+    step = INNER_BLOCKS if spec.backend == "numpy" else len(blocks)
+    for start in range(blocks.start, blocks.stop, step):
+        inner = range(start, min(start + step, blocks.stop))
         mine = None
         if parents is not None:
             offset = (start - blocks.start) * BLOCK
@@ -154,6 +186,7 @@ def develop(
     chunk_size: int = DEFAULT_CHUNK,
     workers: int = 1,
     progress: Progress | None = None,
+    backend: str | None = None,
 ) -> Formation:
     """Form a population of working models from birth to 18 (MODEL.md C5).
 
@@ -162,13 +195,16 @@ def develop(
     caregiving derived from their parents' working models). ``reunion`` sets the reunion
     episode whose behaviour an observer codes (:mod:`iwm.model._reunion`; the codes are read
     out in :mod:`iwm.measure`). ``chunk_size`` (people, rounded up to whole blocks of 4096)
-    and ``workers`` change speed and memory, never results.
+    and ``workers`` change speed and memory, never results. ``backend`` computes the weekly
+    episodes with the NumPy reference (``"numpy"``) or the compiled kernel (``"numba"``); None
+    takes numba when it is installed. The two give bit-identical results.
     """
     if (caregiving is None) == (parents is None):
         raise ParameterError("caregiving/parents", "exactly one of the two given", "both or neither")
     n = int(check_value("n", n, 1, MAX_N, integer=True))
     seed = check_seed(seed)
     chunk, workers = check_workers(chunk_size, workers)
+    backend = check_backend(backend)
     mix = resolve_mix(caregiving if caregiving is not None else parents)  # type: ignore[arg-type]
     spec = _Spec(
         n=n,
@@ -178,6 +214,7 @@ def develop(
         formation=formation or FormationParams(),
         transmission=transmission or TransmissionParams(),
         reunion=reunion or ReunionParams(),
+        backend=backend,
     )
     results = map_blocks(functools.partial(_run_task, spec), n, chunk_size=chunk, workers=workers, progress=progress)
     children = [r[0] for r in results]

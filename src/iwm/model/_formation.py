@@ -21,7 +21,8 @@ caregiving), suppression where signals are punished (rejection), and with a frig
 caregiver nothing pays, which leaves a dangerous-and-needed other and no organized
 strategy. Plasticity falls with age (a sensitive period) but stays above zero.
 
-The kernel works on whole columns; its only loop is over weeks.
+The kernel works on whole columns; its only loop is over weeks (:func:`run_weeks`, the NumPy
+reference; :mod:`iwm.model._formation_fused` is its compiled, bit-identical twin).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from numpy.typing import NDArray
 
 from iwm.model._caregiving import Caregivers
 from iwm.model._params import Params, bounded
+from iwm.model._philox import uniforms
 from iwm.model._population import DTYPE, Population
 
 F = NDArray[np.float32]
@@ -288,6 +290,22 @@ def episode(s: _ChildState, cg: CaregiverTerms, u: F, plasticity: float, p: Form
     reinforce(s, felt, signal, care, d_gain, d_thr, plasticity, p)
     update_beliefs(s, felt, asked, care, plasticity, p)
     co_regulate(s, gain, care, plasticity, p)
+
+
+def run_weeks(
+    s: _ChildState, cg: CaregiverTerms, p: FormationParams, seed: int, stream: int, first_person: int, weeks: range
+) -> None:
+    """Weeks ``weeks`` of formation for the persons ``first_person ..`` of ``s`` (updated in
+    place): the NumPy reference path. Week ``t``'s uniforms of person ``i`` are the first
+    :data:`N_UNIFORMS` Philox uniforms at ``(seed, stream, person=i, step=t, sub=0)``
+    (:func:`iwm.model._philox.uniforms`), so they do not depend on how people are chunked;
+    :func:`iwm.model._formation_fused.run_weeks` is the compiled twin."""
+    shape = s.gain.shape
+    n = s.gain.size
+    per_year = p.episodes / p.years
+    for t in weeks:
+        u = uniforms(seed, stream, t, first_person, n, N_UNIFORMS).reshape((N_UNIFORMS, *shape))
+        episode(s, cg, u, p.plasticity_at(t / per_year), p)
 
 
 def to_population(s: _ChildState, age: float, plasticity: float) -> Population:

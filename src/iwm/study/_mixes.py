@@ -45,9 +45,9 @@ def develop(
     ``parents`` (a mix that forms a parent generation first; the children are then raised by
     caregiving derived from their parents' working models). ``infant_readout`` sets how the
     reunion episode's behaviour is coded A/B/C/D. The other keywords (``n``, ``seed``,
-    ``formation``, ``transmission``, ``reunion``, ``chunk_size``, ``workers``, ``progress``)
-    are those of the model's :func:`iwm.model._development.develop`; ``chunk_size`` and
-    ``workers`` change speed and memory, never results.
+    ``formation``, ``transmission``, ``reunion``, ``chunk_size``, ``workers``, ``progress``,
+    ``backend``) are those of the model's :func:`iwm.model._development.develop`;
+    ``chunk_size``, ``workers`` and ``backend`` change speed and memory, never results.
     """
     formed = develop_from_mix(
         None if caregiving is None else resolve_mix(caregiving),
