@@ -28,7 +28,7 @@ from iwm.model._adult import (
     pairing_index,
     update_model,
 )
-from iwm.model import _philox
+from iwm.model import _day_fused, _philox
 from iwm.model._blocks import Progress, check_workers, map_blocks
 from iwm.model._day import day
 from iwm.model._life_events import N_EVENT_DRAWS, LifeEventParams, _Memory, life_events
@@ -67,6 +67,24 @@ stream) started at the counter (0, week, SUB_MARKET, community): its draws run t
 counter word 0, so no two communities or weeks share a number, and no person draw (whose
 counter word 3 is 0 and whose sub is never SUB_MARKET) meets them."""
 MAX_YEARS = 80
+
+BACKENDS = ("numpy", "numba")
+"""How the adult day is computed: ``"numpy"``, the reference, step by step over whole columns
+(:func:`iwm.model._day.day`); ``"numba"``, the same arithmetic as compiled passes over the
+columns (:mod:`iwm.model._day_fused`), several times faster. Both draw the same numbers and
+give the same results (``tests/test_fused_adult.py``). The weekly steps are NumPy in both."""
+
+
+def check_backend(backend: object) -> str:
+    """The backend to use: ``None`` picks numba where it is installed, else NumPy."""
+    if backend is None:
+        return "numba" if _day_fused.HAVE_NUMBA else "numpy"
+    if backend not in BACKENDS:
+        raise ParameterError("backend", 'None, "numpy" or "numba"', backend)
+    if backend == "numba" and not _day_fused.HAVE_NUMBA:
+        raise ParameterError("backend", '"numpy" or None where numba is not installed', backend)
+    return str(backend)
+
 
 _PAIR_SUMS = ("days", "satisfaction", "conflict", "pw_x", "pw_y", "pw_xy", "pw_xx", "pw_yy")
 """Per-relationship running sums, kept per person from the day the relationship began."""
@@ -299,6 +317,7 @@ class _LifeSpec:
     events: LifeEventParams | None = None
     snapshots: tuple[int, ...] = ()
     prime: Prime | None = None
+    backend: str = "numpy"
 
 
 INNER_COMMUNITIES = 8
@@ -323,6 +342,9 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
     in_therapy = np.flatnonzero(clients) if therapy is not None and clients is not None else None
     memory = _Memory.of(s) if in_therapy is not None else None
     hits = np.zeros(s.n, np.int32)
+    fused = None
+    if spec.backend == "numba":  # the day's ledger entry is fused into the compiled day
+        fused = _day_fused.Buffers.new(s.n, trace=False, record=(*(led.rel[k] for k in _PAIR_SUMS), led.single_days, led.lonely))
     snapshots: list[Population | None] = [None] * len(spec.snapshots)
     for i in np.flatnonzero(np.asarray(spec.snapshots) == 0):
         snapshots[i] = s.population()
@@ -332,9 +354,12 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
             step = week * DAYS_PER_WEEK + d
             if spec.prime is not None and primed is not None and step == spec.prime.day:
                 prime_people(s, primed, spec.prime.params)
-            u = _philox.uniforms(spec.seed, ADULT_STREAM, step, first_person, s.n, k=N_DAILY, sub=SUB_DAY)
-            yesterday = s.partner_bid
-            led.record_day(s, day(s, u, p), yesterday)
+            if fused is not None:
+                _day_fused.day(s, p, seed=spec.seed, stream=ADULT_STREAM, step=step, sub=SUB_DAY, first_person=first_person, buf=fused)
+            else:
+                u = _philox.uniforms(spec.seed, ADULT_STREAM, step, first_person, s.n, k=N_DAILY, sub=SUB_DAY)
+                yesterday = s.partner_bid
+                led.record_day(s, day(s, u, p), yesterday)
             if spec.prime is not None:
                 fade(s, spec.prime.params)
         update_model(s, p)
@@ -440,6 +465,7 @@ def live(
     chunk_size: int = 8 * BLOCK,
     workers: int = 1,
     progress: Progress | None = None,
+    backend: str | None = None,
 ) -> LifeRecord:
     """Adult life for ``years``: the daily dyad and the weekly partner market (C6-C24, C31).
 
@@ -449,8 +475,10 @@ def live(
     ``prime`` reminds its people of a secure figure on its day (security priming,
     :mod:`iwm.model._priming`): a momentary state that fades within days.
     People meet partners inside their community (consecutive blocks of 4096 people), so
-    ``chunk_size`` and ``workers`` change speed, never results.
+    ``chunk_size`` and ``workers`` change speed, never results; nor does ``backend``
+    (:data:`BACKENDS`; None: numba where installed).
     """
+    backend = check_backend(backend)
     years = check_value("years", years, 1 / WEEKS_PER_YEAR, MAX_YEARS)
     seed = check_seed(seed)
     chunk, workers = check_workers(chunk_size, workers)
@@ -472,6 +500,7 @@ def live(
         events=events,
         snapshots=tuple(marks),
         prime=prime,
+        backend=backend,
     )
 
     def people(blocks: range) -> tuple[Population, Flags, Flags]:
@@ -545,6 +574,7 @@ def simulate_couples(
     params: AdultParams | None = None,
     mechanisms: Mechanisms | None = None,
     prime: Prime | None = None,
+    backend: str | None = None,
 ) -> dict[str, NDArray[Any]]:
     """Fixed couples (``a[i]`` with ``b[i]``) day by day, with every day recorded.
 
@@ -553,7 +583,10 @@ def simulate_couples(
 
     Returns arrays of shape (days, 2, couples) per field of :data:`TRACE_FIELDS` (axis 1:
     partner a, partner b). Beliefs and strategy are revised weekly, as in :func:`live`.
+    Person ``i`` of ``a`` draws as person ``i``, person ``i`` of ``b`` as person ``a.n + i``
+    (:data:`SUB_DAY` of :data:`COUPLES_STREAM`, step = day); ``backend`` as in :func:`live`.
     """
+    backend = check_backend(backend)
     if a.n != b.n:
         raise ValueError(f"the two partner populations differ in size: {a.n} and {b.n}")
     days = int(check_value("days", days, 1, 365 * 50, integer=True))
@@ -565,14 +598,17 @@ def simulate_couples(
     s.paired[:] = 1
     derive_strategy(s, p, mech)
     s.satisfaction = (s.trust * s.importance).astype(DTYPE)
+    fused = _day_fused.Buffers.new(2 * k, trace=True) if backend == "numba" else None
     trace = {f: np.empty((days, 2 * k), dtype=bool if f == "approached" else DTYPE) for f in TRACE_FIELDS}
     if prime is not None and prime.people.shape[0] != 2 * k:
         raise ParameterError("prime.people", f"one flag per person of a, then of b ({2 * k})", prime.people.shape[0])
     for t in range(days):
         if prime is not None and t == prime.day:
             prime_people(s, prime.people, prime.params)
-        u = _philox.uniforms(seed, COUPLES_STREAM, t, 0, 2 * k, k=N_DAILY, sub=SUB_DAY)
-        today = day(s, u, p)
+        if fused is not None:
+            today = _day_fused.day(s, p, seed=seed, stream=COUPLES_STREAM, step=t, sub=SUB_DAY, first_person=0, buf=fused)
+        else:
+            today = day(s, _philox.uniforms(seed, COUPLES_STREAM, t, 0, 2 * k, k=N_DAILY, sub=SUB_DAY), p)
         if prime is not None:
             fade(s, prime.params)
         row = {

@@ -1,0 +1,618 @@
+"""The adult day as compiled passes over the population's columns (issue 19).
+
+The same steps, in the same order and with the same float32 arithmetic, as the NumPy reference
+:func:`iwm.model._day.day` (with :func:`iwm.model._momentary.feel` and
+:func:`~iwm.model._momentary.shown_today`), and the day's ledger entry
+(:meth:`iwm.model._life._Ledger.record_day`) fused in. The day takes two compiled passes:
+
+1. :func:`_appraise_pass`, one person at a time: the day's draws (the person's Philox block at
+   ``(person, day, SUB_DAY)``, computed in the kernel by :func:`iwm.model._philox.philox4x64`,
+   the numbers the reference path gets from :func:`iwm.model._philox.uniforms`), the appraised
+   stressor and felt need, and the argument of the approach/withdraw logistic. The one
+   transcendental of the day, the exponential of that argument, is then taken by NumPy's own
+   float32 ``exp`` over the whole column, as in the reference: compiled code would call the C
+   library's ``expf``, which differs from NumPy's vectorized float32 ``exp`` in the last bit
+   for some arguments, and one flipped approach decision sets two lives apart.
+2. :func:`_couple_pass`, one couple at a time (a single person is a couple of one): both
+   partners' bids, withdrawal, responses, perception, distress, conflict, evidence, momentary
+   state, distance and satisfaction. A person reads the partner's bid, response and distress
+   of the same day, so each step is done for both partners before the next begins, as the
+   column-wise reference does for everyone.
+
+Every operation is the reference's float32 operation in the reference's order (NumPy 2
+computes ``float32 array * python float`` in float32, so every constant is a float32 here; no
+fast-math), so the two backends give the same bits: ``tests/test_fused_adult.py`` checks it.
+Partners must be mutual (``partner[partner[i]] == i``; single people are their own partner),
+which the market and :func:`iwm.model._life.simulate_couples` guarantee; the kernel refuses
+anything else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iwm.model import _philox
+from iwm.model._adult import AdultParams, _Adults
+from iwm.model._day import Day
+from iwm.model._expectation import V_BEST, V_WORST
+
+HAVE_NUMBA = _philox.HAVE_NUMBA
+F = NDArray[np.float32]
+
+STATE = (
+    "W_a",
+    "W_b",
+    "A_a",
+    "A_b",
+    "D_a",
+    "D_b",
+    "suppression",
+    "paired",
+    "distress",
+    "trust",
+    "distance",
+    "satisfaction",
+    "absent",
+    "partner_bid",
+    "appraisal",
+    "fear_gain",
+    "gain",
+    "protest_gain",
+    "threshold_eff",
+    "responsiveness",
+    "tolerance",
+    "expect_offset",
+    "pull",
+    "distancing",
+    "importance",
+    "trust_extra_down",
+    "retention",
+    "felt_security",
+    "availability_state",
+    "self_worth_state",
+    "suppression_state",
+    "week_availability_state",
+    "week_self_worth_state",
+    "ev_shown",
+    "ev_seen",
+    "ev_hostile",
+    "ev_rejected",
+)
+"""The float32 columns of :class:`iwm.model._adult._Adults` the day reads or writes, in the
+order the kernels receive them (one tuple of arrays, no copies)."""
+(
+    W_A,
+    W_B,
+    A_A,
+    A_B,
+    D_A,
+    D_B,
+    SUPPRESSION,
+    PAIRED,
+    DISTRESS,
+    TRUST,
+    DISTANCE,
+    SATISFACTION,
+    ABSENT,
+    PARTNER_BID,
+    APPRAISAL,
+    FEAR_GAIN,
+    GAIN,
+    PROTEST_GAIN,
+    THRESHOLD_EFF,
+    RESPONSIVENESS,
+    TOLERANCE,
+    EXPECT_OFFSET,
+    PULL,
+    DISTANCING,
+    IMPORTANCE,
+    TRUST_EXTRA_DOWN,
+    RETENTION,
+    FELT_SECURITY,
+    AV_STATE,
+    SW_STATE,
+    SUP_STATE,
+    WEEK_AV,
+    WEEK_SW,
+    EV_SHOWN,
+    EV_SEEN,
+    EV_HOSTILE,
+    EV_REJECTED,
+) = range(len(STATE))
+
+TRACE = (
+    "stressor",
+    "felt",
+    "fear_drive",
+    "expressed",
+    "bid",
+    "withdrawal",
+    "response_given",
+    "response",
+    "perceived",
+    "conflict",
+    "loneliness",
+    "closeness",
+)
+"""The float32 arrays of :class:`iwm.model._day.Day` the couple pass writes when asked to."""
+T_STRESSOR, T_FELT, T_FEAR, T_EXPRESSED, T_BID, T_WITHDRAWAL, T_GIVEN, T_RECEIVED, T_PERCEIVED = range(9)
+T_CONFLICT, T_LONELY, T_CLOSENESS = range(9, 12)
+
+RECORD = ("days", "satisfaction", "conflict", "pw_x", "pw_y", "pw_xy", "pw_xx", "pw_yy", "single_days", "lonely")
+"""The ledger's running sums the couple pass adds the day to (``_Ledger.rel``, then
+``single_days`` and ``lonely``)."""
+
+# scratch rows the appraise pass leaves for the couple pass
+_X_STRESSOR, _X_FELT, _X_FEAR, _X_LOGIT, _X_U1, _X_U2, _X_U3 = range(7)
+
+_PARAMS = (
+    "stress_scale",
+    "security_buffer",
+    "distress_feed",
+    "dissociation",
+    "v_worst",
+    "v_span",
+    "neg_inv_temperature",
+    "max_bid",
+    "withdraw_step",
+    "away_rate",
+    "neg_responsiveness_distress",
+    "overwhelm",
+    "cooling",
+    "response_noise",
+    "network_support",
+    "security_expectation",
+    "reactivity",
+    "conflict_stress",
+    "outburst",
+    "trust_up",
+    "momentary_rate",
+    "momentary_keep",
+    "distance_keep",
+    "conflict_cost",
+    "satisfaction_rate",
+)
+(
+    K_STRESS,
+    K_SEC_BUFFER,
+    K_DISTRESS_FEED,
+    K_DISSOCIATION,
+    K_V_WORST,
+    K_V_SPAN,
+    K_NEG_INV_TEMP,
+    K_MAX_BID,
+    K_WITHDRAW_STEP,
+    K_AWAY,
+    K_NEG_RESP_DISTRESS,
+    K_OVERWHELM,
+    K_COOLING,
+    K_NOISE,
+    K_NETWORK,
+    K_SEC_EXPECTATION,
+    K_REACTIVITY,
+    K_CONFLICT_STRESS,
+    K_OUTBURST,
+    K_TRUST_UP,
+    K_RATE,
+    K_KEEP,
+    K_DISTANCE_KEEP,
+    K_CONFLICT_COST,
+    K_SATISFACTION_RATE,
+) = range(len(_PARAMS))
+
+
+def constants(p: AdultParams) -> F:
+    """The day's parameters as the float32 numbers the reference computes with: a Python
+    float meets a float32 column as its float32 rounding, and a constant expression of
+    parameters is evaluated in float64 first (``1 - p.distance_decay``), as in the reference."""
+    values = {
+        "stress_scale": p.stress_scale,
+        "security_buffer": p.security_buffer,
+        "distress_feed": p.distress_feed,
+        "dissociation": p.dissociation,
+        "v_worst": V_WORST,
+        "v_span": V_BEST - V_WORST,
+        "neg_inv_temperature": -1 / p.choice_temperature,
+        "max_bid": p.max_bid,
+        "withdraw_step": p.withdraw_step,
+        "away_rate": p.away_rate,
+        "neg_responsiveness_distress": -p.responsiveness_distress,
+        "overwhelm": p.overwhelm,
+        "cooling": p.cooling,
+        "response_noise": p.response_noise,
+        "network_support": p.network_support,
+        "security_expectation": p.security_expectation,
+        "reactivity": p.reactivity,
+        "conflict_stress": p.conflict_stress,
+        "outburst": p.outburst,
+        "trust_up": p.trust_up,
+        "momentary_rate": p.momentary_rate,
+        "momentary_keep": 1 - p.momentary_relax,
+        "distance_keep": 1 - p.distance_decay,
+        "conflict_cost": p.conflict_cost,
+        "satisfaction_rate": p.satisfaction_rate,
+    }
+    return np.array([values[k] for k in _PARAMS], dtype=np.float32)
+
+
+def columns(s: _Adults) -> tuple[F, ...]:
+    """The state columns of :data:`STATE` (the arrays themselves), checked to be what the
+    kernels are compiled for: one-dimensional contiguous float32 arrays of one length."""
+    cols = tuple(getattr(s, name) for name in STATE)
+    for name, c in zip(STATE, cols, strict=True):
+        if c.dtype != np.float32 or c.ndim != 1 or not c.flags.c_contiguous or c.shape[0] != s.n:
+            raise TypeError(f"_Adults.{name}: a contiguous float32 column of length {s.n}, got {c.dtype} {c.shape}")
+    return cols
+
+
+@dataclasses.dataclass(kw_only=True, eq=False)
+class Buffers:
+    """Scratch columns of one group's days, allocated once: the appraise pass's results, the
+    traced day (when asked for) and the ledger's sums (when given)."""
+
+    scratch: F
+    trace: F
+    record: tuple[F, ...]
+
+    @classmethod
+    def new(cls, n: int, *, trace: bool, record: tuple[F, ...] | None = None) -> Buffers:
+        empty = np.zeros(0, np.float32)
+        return cls(
+            scratch=np.empty((7, n), np.float32),
+            trace=np.zeros((len(TRACE), n if trace else 0), np.float32),
+            record=record if record is not None else (empty,) * len(RECORD),
+        )
+
+
+if HAVE_NUMBA:
+    import numba
+
+    _f32 = np.float32
+    _ZERO, _HALF, _ONE, _TWO, _FOUR = _f32(0), _f32(0.5), _f32(1), _f32(2), _f32(4)
+    _LOGIT_CAP, _MIN_SHOWN_DIVISOR = _f32(60), _f32(1e-3)
+    _LO, _HI = _f32(0.01), _f32(0.99)  # as iwm.model._momentary's bounds of momentary means
+
+    @numba.njit(inline="always", cache=True)
+    def _mn(a, b):  # type: ignore[no-untyped-def]
+        """np.minimum against a bound ``b`` (NaN in ``a`` passes, as in NumPy)."""
+        return b if b < a else a
+
+    @numba.njit(inline="always", cache=True)
+    def _mx(a, b):  # type: ignore[no-untyped-def]
+        """np.maximum against a bound ``b``."""
+        return b if b > a else a
+
+    @numba.njit(cache=True)
+    def _appraise_pass(S, K, primed, k0, k1, first, step, sub, X):  # type: ignore[no-untyped-def]
+        """Draws, appraisal (C6, C9) and the approach/withdraw logit's argument (C3, C16,
+        C17) of every person, as :func:`iwm.model._day.appraise` and the first half of
+        :func:`~iwm.model._day.activate`; rows of ``X`` as named by ``_X_*``."""
+        for i in range(X.shape[1]):
+            w0, w1, _, _ = _philox.philox4x64(first + np.uint64(i), step, sub, np.uint64(0), k0, k1)
+            u0 = _philox.unit_float32(w0, False)
+            stressor = u0 * u0
+            stressor = stressor * K[K_STRESS]
+            felt = stressor * S[APPRAISAL][i]
+            if primed:
+                felt = felt * (_ONE - K[K_SEC_BUFFER] * S[FELT_SECURITY][i])
+            felt = felt + K[K_DISTRESS_FEED] * S[DISTRESS][i]
+            fear = S[DISTRESS][i] * K[K_DISSOCIATION]
+            fear = (fear + felt) * S[FEAR_GAIN][i]
+            trust = S[TRUST][i]
+            worth = S[W_A][i] / (S[W_A][i] + S[W_B][i])
+            danger = S[D_A][i] / (S[D_A][i] + S[D_B][i])
+            hurt = _HALF + (_ONE - worth)
+            value = trust - (_ONE - trust) * hurt - danger  # C3, as relationship_value
+            value = value - K[K_V_WORST]
+            value = value * (felt / K[K_V_SPAN])
+            value = value - fear
+            value = value * K[K_NEG_INV_TEMP]
+            X[_X_STRESSOR, i] = stressor
+            X[_X_FELT, i] = felt
+            X[_X_FEAR, i] = fear
+            X[_X_LOGIT, i] = _mn(value, _LOGIT_CAP)
+            X[_X_U1, i] = _philox.unit_float32(w0, True)
+            X[_X_U2, i] = _philox.unit_float32(w1, False)
+            X[_X_U3, i] = _philox.unit_float32(w1, True)
+
+    @numba.njit(inline="always", cache=True)
+    def _show(S, K, X, i):  # type: ignore[no-untyped-def]
+        """Approach or withdraw, the bid and the withdrawal of person ``i`` (the second half
+        of activate, bid, shown_today, withdraw): (approached, torn, expressed, bid,
+        withdrawal, away)."""
+        felt, thr = X[_X_FELT, i], S[THRESHOLD_EFF][i]
+        inv = X[_X_LOGIT, i] + _ONE  # 1 / P(approach)
+        off = felt <= thr
+        approached = (X[_X_U1, i] * inv < _ONE) or off
+        torn = (inv - _ONE) * (_FOUR * felt)
+        torn = torn / (inv * inv)
+        torn = torn * _f32(not off)
+        expressed = felt * S[GAIN][i]
+        out = S[PROTEST_GAIN][i] * S[ABSENT][i]
+        out = out * felt + expressed
+        out = out * _f32(approached and felt > thr)
+        out = _mn(out, K[K_MAX_BID])
+        hidden = S[SUPPRESSION][i] + S[SUP_STATE][i]  # today's deactivation (momentary_suppression)
+        hidden = _mn(_mx(hidden, _ZERO), _ONE)
+        today = (_ONE - hidden) / _mx(_ONE - S[SUPPRESSION][i], _MIN_SHOWN_DIVISOR)
+        bid = _mn(out * today, K[K_MAX_BID])
+        withdrawal = _mn(felt, _ONE) * _f32(not approached)
+        withdrawal = withdrawal * K[K_WITHDRAW_STEP] + S[DISTANCE][i]
+        away = X[_X_U2, i] < K[K_AWAY]
+        return approached, torn, expressed, bid, withdrawal, away
+
+    @numba.njit(inline="always", cache=True)
+    def _respond(S, K, X, i, partner_bid, withdrawal):  # type: ignore[no-untyped-def]
+        """The response person ``i`` gives (respond): (given, partner's bid, overwhelmed,
+        withdrawal capped at 1)."""
+        partner_bid = partner_bid * S[PAIRED][i]
+        overwhelmed = _mx(partner_bid - S[TOLERANCE][i], _ZERO) * K[K_OVERWHELM]
+        given = _mn(S[DISTRESS][i], _ONE) * K[K_NEG_RESP_DISTRESS]
+        given = given + S[RESPONSIVENESS][i]
+        given = given - overwhelmed
+        given = given - S[ABSENT][i] * K[K_COOLING]
+        withdrawal = _mn(withdrawal, _ONE)
+        given = given - withdrawal
+        given = given + (X[_X_U3, i] - _HALF) * K[K_NOISE]
+        given = _mx(_mn(given, _ONE), _ZERO)
+        return given, partner_bid, overwhelmed, withdrawal
+
+    @numba.njit(inline="always", cache=True)
+    def _perceive(S, K, X, i, primed, offered, bid, torn):  # type: ignore[no-untyped-def]
+        """What reaches person ``i``, how it is perceived and what it does to distress
+        (receive, perceive_response, regulate): (received, perceived, shown, unmet); the
+        distress column is updated."""
+        received = (offered - K[K_NETWORK]) * S[PAIRED][i] + K[K_NETWORK]
+        expected = S[TRUST][i] * _HALF + S[EXPECT_OFFSET][i]
+        expected = expected + S[AV_STATE][i] * _HALF
+        if primed:
+            expected = expected + K[K_SEC_EXPECTATION] * S[FELT_SECURITY][i]
+        expected = expected - received
+        pull = _mn(_ONE - received, received) * S[PULL][i]
+        expected = expected * pull * _TWO
+        perceived = _mx(_mn(expected + received, _ONE), _ZERO)
+        shown = _mn(bid, _ONE)
+        unmet = (_ONE - perceived) * shown
+        distress = S[DISTRESS][i] * S[RETENTION][i]
+        distress = distress + (X[_X_STRESSOR, i] + unmet) * K[K_REACTIVITY]
+        S[DISTRESS][i] = distress + _mn(torn, _ONE) * K[K_CONFLICT_STRESS]
+        return received, perceived, shown, unmet
+
+    @numba.njit(inline="always", cache=True)
+    def _evidence(S, K, i, partner_distress, bid, perceived, shown, unmet):  # type: ignore[no-untyped-def]
+        """The partner's hostility, the day's conflict, the week's evidence and trust (fight,
+        gather_evidence): (hostile, conflict, met); trust is updated."""
+        hostile = _mx(_mn(partner_distress - K[K_OUTBURST], _ONE), _ZERO) * S[PAIRED][i]
+        conflict = _mn(unmet * bid, _ONE) + hostile
+        met = shown * perceived
+        S[EV_SHOWN][i] += shown
+        S[EV_SEEN][i] += met
+        S[EV_REJECTED][i] += _mx(shown * -_HALF + unmet, _ZERO)
+        S[EV_HOSTILE][i] += hostile
+        trust = S[TRUST][i]
+        surprise = perceived - trust
+        step = _mn(surprise, _ZERO) * S[TRUST_EXTRA_DOWN][i]
+        step = step + surprise * K[K_TRUST_UP]
+        step = step * shown * S[PAIRED][i]
+        S[TRUST][i] = trust + step
+        return hostile, conflict, met
+
+    @numba.njit(inline="always", cache=True)
+    def _feel(S, K, i, shown, perceived, unmet, hostile):  # type: ignore[no-untyped-def]
+        """The day moves the momentary state (iwm.model._momentary.feel)."""
+        rate, keep = K[K_RATE], K[K_KEEP]
+        a = S[A_A][i] / (S[A_A][i] + S[A_B][i]) + S[AV_STATE][i]
+        a = _mn(_mx(a, _LO), _HI)
+        gap = (perceived - a) * shown
+        gap = gap - hostile * a
+        gap = gap - S[ABSENT][i] * a
+        S[AV_STATE][i] = (S[AV_STATE][i] + gap * rate) * keep
+        w = S[W_A][i] / (S[W_A][i] + S[W_B][i]) + S[SW_STATE][i]
+        w = _mn(_mx(w, _LO), _HI)
+        met = shown * perceived
+        rejected = _mx(unmet - shown * _HALF, _ZERO) + hostile
+        move = met * (_ONE - w)
+        move = move - (_TWO * rejected) * w
+        S[SW_STATE][i] = (S[SW_STATE][i] + move * rate) * keep
+        h = _mn(_mx(S[SUPPRESSION][i] + S[SUP_STATE][i], _ZERO), _ONE)
+        hide = rejected * S[SUPPRESSION][i] * (_ONE - h)
+        hide = hide - met * h
+        S[SUP_STATE][i] = (S[SUP_STATE][i] + hide * rate) * keep
+        S[WEEK_AV][i] += S[AV_STATE][i]
+        S[WEEK_SW][i] += S[SW_STATE][i]
+
+    @numba.njit(inline="always", cache=True)
+    def _close(S, K, i, partner_bid, given, met, overwhelmed, conflict, shown):  # type: ignore[no-untyped-def]
+        """Closeness and distance (keep_distance), satisfaction (rate): returns (closeness,
+        rating's new satisfaction)."""
+        closeness = _mn(partner_bid, _ONE) * given + met + overwhelmed
+        distance = S[DISTANCE][i] * K[K_DISTANCE_KEEP] + closeness * S[DISTANCING][i]
+        S[DISTANCE][i] = _mn(distance, _ONE)
+        rating = (_ONE - shown) * S[TRUST][i] + met
+        rating = rating - K[K_CONFLICT_COST] * conflict
+        rating = (rating * S[IMPORTANCE][i] - S[SATISFACTION][i]) * K[K_SATISFACTION_RATE]
+        S[SATISFACTION][i] += rating
+        return closeness
+
+    @numba.njit(inline="always", cache=True)
+    def _record(S, R, i, yesterday, withdrawal, conflict, lonely):  # type: ignore[no-untyped-def]
+        """The day in the ledger's running sums (as _Ledger.record_day)."""
+        paired = S[PAIRED][i]
+        R[1][i] += S[SATISFACTION][i]
+        R[2][i] += conflict
+        R[0][i] += paired
+        R[3][i] += yesterday
+        R[4][i] += withdrawal
+        R[5][i] += yesterday * withdrawal
+        R[6][i] += yesterday * yesterday
+        R[7][i] += withdrawal * withdrawal
+        single = _ONE - paired
+        R[8][i] += single
+        R[9][i] += lonely * single
+
+    @numba.njit(inline="always", cache=True)
+    def _finish(
+        S, K, X, i, partner_bid, given, met, overwhelmed, conflict, shown, perceived, unmet, hostile, partner_wd
+    ):  # type: ignore[no-untyped-def]
+        """The momentary state, tomorrow's protest, distance and satisfaction of person
+        ``i``: (closeness, loneliness)."""
+        _feel(S, K, i, shown, perceived, unmet, hostile)
+        S[ABSENT][i] = partner_wd * S[PAIRED][i]  # the partner was away or withdrawn: tomorrow's protest (C8)
+        closeness = _close(S, K, i, partner_bid, given, met, overwhelmed, conflict, shown)
+        return closeness, _mx(X[_X_FELT, i] - met, _ZERO)
+
+    @numba.njit(inline="always", cache=True)
+    def _write(
+        S,
+        R,
+        T,
+        approached,
+        i,
+        traced,
+        recorded,
+        X,
+        app,
+        expressed,
+        bid,
+        wd,
+        given,
+        received,
+        perceived,
+        conflict,
+        lonely,
+        closeness,
+        partner_bid,
+    ):  # type: ignore[no-untyped-def]
+        """Person ``i``'s day: kept in the state, added to the ledger, traced."""
+        if recorded:
+            _record(S, R, i, S[PARTNER_BID][i], wd, conflict, lonely)
+        S[PARTNER_BID][i] = partner_bid
+        approached[i] = app
+        if traced:
+            T[T_STRESSOR, i] = X[_X_STRESSOR, i]
+            T[T_FELT, i] = X[_X_FELT, i]
+            T[T_FEAR, i] = X[_X_FEAR, i]
+            T[T_EXPRESSED, i] = expressed
+            T[T_BID, i] = bid
+            T[T_WITHDRAWAL, i] = wd
+            T[T_GIVEN, i] = given
+            T[T_RECEIVED, i] = received
+            T[T_PERCEIVED, i] = perceived
+            T[T_CONFLICT, i] = conflict
+            T[T_LONELY, i] = lonely
+            T[T_CLOSENESS, i] = closeness
+
+    @numba.njit(cache=True)
+    def _couple_pass(S, K, primed, partner, approached, X, traced, T, recorded, R):  # type: ignore[no-untyped-def]
+        """The rest of the day, one couple at a time (a single person is their own partner):
+        each step for both partners before the next, as the reference does for everyone."""
+        for i in range(partner.shape[0]):
+            j = partner[i]
+            if partner[j] != i:
+                raise ValueError("partner: mutual pairs (partner[partner[i]] == i)")
+            if j < i:
+                continue  # done with its partner
+            a_app, a_torn, a_expr, a_bid, a_wd, a_away = _show(S, K, X, i)
+            b_app, b_torn, b_expr, b_bid, b_wd, b_away = _show(S, K, X, j)
+            a_given, a_pb, a_over, a_wd = _respond(S, K, X, i, b_bid, a_wd)
+            b_given, b_pb, b_over, b_wd = _respond(S, K, X, j, a_bid, b_wd)
+            a_offered = K[K_NETWORK] if a_away else a_given
+            b_offered = K[K_NETWORK] if b_away else b_given
+            a_wd = _mn(a_wd + _f32(a_away), _ONE)  # away for reasons of one's own counts as withdrawal
+            b_wd = _mn(b_wd + _f32(b_away), _ONE)
+            a_rec, a_per, a_shown, a_unmet = _perceive(S, K, X, i, primed, b_offered, a_bid, a_torn)
+            if j != i:
+                b_rec, b_per, b_shown, b_unmet = _perceive(S, K, X, j, primed, a_offered, b_bid, b_torn)
+            else:
+                b_rec, b_per, b_shown, b_unmet = a_rec, a_per, a_shown, a_unmet
+            b_distress = S[DISTRESS][j]
+            a_host, a_conf, a_met = _evidence(S, K, i, b_distress, a_bid, a_per, a_shown, a_unmet)
+            a_close, a_lonely = _finish(
+                S, K, X, i, a_pb, a_given, a_met, a_over, a_conf, a_shown, a_per, a_unmet, a_host, b_wd
+            )
+            _write(
+                S,
+                R,
+                T,
+                approached,
+                i,
+                traced,
+                recorded,
+                X,
+                a_app,
+                a_expr,
+                a_bid,
+                a_wd,
+                a_given,
+                a_rec,
+                a_per,
+                a_conf,
+                a_lonely,
+                a_close,
+                a_pb,
+            )
+            if j != i:
+                a_distress = S[DISTRESS][i]
+                b_host, b_conf, b_met = _evidence(S, K, j, a_distress, b_bid, b_per, b_shown, b_unmet)
+                b_close, b_lonely = _finish(
+                    S, K, X, j, b_pb, b_given, b_met, b_over, b_conf, b_shown, b_per, b_unmet, b_host, a_wd
+                )
+                _write(
+                    S,
+                    R,
+                    T,
+                    approached,
+                    j,
+                    traced,
+                    recorded,
+                    X,
+                    b_app,
+                    b_expr,
+                    b_bid,
+                    b_wd,
+                    b_given,
+                    b_rec,
+                    b_per,
+                    b_conf,
+                    b_lonely,
+                    b_close,
+                    b_pb,
+                )
+
+
+def day(
+    s: _Adults, p: AdultParams, *, seed: int, stream: int, step: int, sub: int, first_person: int, buf: Buffers
+) -> Day | None:
+    """One day for every person of ``s`` (in place), by the compiled passes: the reference's
+    day with the draws of persons ``first_person ..`` at ``(seed, stream, step, sub)``.
+
+    Adds the day to ``buf.record`` when it holds the ledger's sums; returns the
+    :class:`~iwm.model._day.Day` when ``buf`` traces it, else None."""
+    if not HAVE_NUMBA:
+        raise RuntimeError("the numba backend needs numba installed")
+    cols, k = columns(s), constants(p)
+    key = _philox.key(seed, stream)
+    first, at = np.uint64(first_person), np.uint64(step)
+    _appraise_pass(cols, k, s.primed, key[0], key[1], first, at, np.uint64(sub), buf.scratch)
+    logit = buf.scratch[_X_LOGIT]
+    np.exp(logit, out=logit)  # NumPy's float32 exp, as the reference's (see the module's docstring)
+    traced, recorded = buf.trace.shape[1] > 0, buf.record[0].shape[0] > 0
+    if recorded and any(r.shape[0] != s.n for r in buf.record):
+        raise ValueError(f"buf.record: {len(RECORD)} columns of length {s.n}")
+    _couple_pass(cols, k, s.primed, s.partner, s.approached, buf.scratch, traced, buf.trace, recorded, buf.record)
+    return _day_of(s, buf.trace) if traced else None
+
+
+def _day_of(s: _Adults, t: F) -> Day:
+    rows: dict[str, Any] = {name: t[i] for i, name in enumerate(TRACE)}
+    return Day(
+        approach_drive=rows["felt"],
+        approached=s.approached,
+        distress=s.distress,
+        distance=s.distance,
+        **rows,
+    )
