@@ -13,7 +13,7 @@ The same steps, in the same order and with the same float32 arithmetic, as the N
    float32 ``exp`` over the whole column, as in the reference: compiled code would call the C
    library's ``expf``, which differs from NumPy's vectorized float32 ``exp`` in the last bit
    for some arguments, and one flipped approach decision sets two lives apart.
-2. :func:`_couple_pass`, one couple at a time (a single person is a couple of one): both
+2. :func:`_rest_of_day`, block by block (a single person is a couple of one): both
    partners' bids, withdrawal, responses, perception, distress, conflict, evidence, momentary
    state, distance and satisfaction. A person reads the partner's bid, response and distress
    of the same day, so each step is done for both partners before the next begins, as the
@@ -124,30 +124,40 @@ order the kernels receive them (one tuple of arrays, no copies)."""
     EV_REJECTED,
 ) = range(len(STATE))
 
-TRACE = (
-    "stressor",
-    "felt",
-    "fear_drive",
-    "expressed",
-    "bid",
-    "withdrawal",
-    "response_given",
-    "response",
-    "perceived",
-    "conflict",
-    "loneliness",
-    "closeness",
-)
-"""The float32 arrays of :class:`iwm.model._day.Day` the couple pass writes when asked to."""
-T_STRESSOR, T_FELT, T_FEAR, T_EXPRESSED, T_BID, T_WITHDRAWAL, T_GIVEN, T_RECEIVED, T_PERCEIVED = range(9)
-T_CONFLICT, T_LONELY, T_CLOSENESS = range(9, 12)
-
 RECORD = ("days", "satisfaction", "conflict", "pw_x", "pw_y", "pw_xy", "pw_xx", "pw_yy", "single_days", "lonely")
 """The ledger's running sums the couple pass adds the day to (``_Ledger.rel``, then
 ``single_days`` and ``lonely``)."""
 
-# scratch rows the appraise pass leaves for the couple pass
-_X_STRESSOR, _X_FELT, _X_FEAR, _X_LOGIT, _X_U1, _X_U2, _X_U3 = range(7)
+SCRATCH = (
+    "stressor",
+    "felt",
+    "fear_drive",
+    "logit",
+    "u1",
+    "u2",
+    "u3",
+    "torn",
+    "expressed",
+    "bid",
+    "withdrawal",
+    "away",
+    "response_given",
+    "partner_bid",
+    "overwhelmed",
+    "offered",
+    "response",
+    "perceived",
+    "shown",
+    "unmet",
+    "conflict",
+    "loneliness",
+    "closeness",
+)
+"""Rows of the scratch columns the passes hand on to one another (named as the
+:class:`iwm.model._day.Day` fields where they are one)."""
+_X_STRESSOR, _X_FELT, _X_FEAR, _X_LOGIT, _X_U1, _X_U2, _X_U3, _X_TORN, _X_EXPRESSED, _X_BID = range(10)
+_X_WITHDRAWAL, _X_AWAY, _X_GIVEN, _X_PARTNER_BID, _X_OVERWHELMED, _X_OFFERED, _X_RECEIVED = range(10, 17)
+_X_PERCEIVED, _X_SHOWN, _X_UNMET, _X_CONFLICT, _X_LONELY, _X_CLOSENESS = range(17, 23)
 
 _PARAMS = (
     "stress_scale",
@@ -251,20 +261,23 @@ def columns(s: _Adults) -> tuple[F, ...]:
 
 @dataclasses.dataclass(kw_only=True, eq=False)
 class Buffers:
-    """Scratch columns of one group's days, allocated once: the appraise pass's results, the
-    traced day (when asked for) and the ledger's sums (when given)."""
+    """What one group's days need besides the state, allocated once: the scratch columns
+    (:data:`SCRATCH`), the blocks partners live in (``bounds``: block ``b`` is ``bounds[b] ..
+    bounds[b + 1] - 1``) and the ledger's sums (:data:`RECORD`, or empty)."""
 
     scratch: F
-    trace: F
+    bounds: NDArray[np.int64]
     record: tuple[F, ...]
 
     @classmethod
-    def new(cls, n: int, *, trace: bool, record: tuple[F, ...] | None = None) -> Buffers:
-        empty = np.zeros(0, np.float32)
+    def new(cls, bounds: list[int], record: tuple[F, ...] | None = None) -> Buffers:
+        n = bounds[-1]
+        if record is not None and any(r.shape[0] != n for r in record):
+            raise ValueError(f"record: {len(RECORD)} columns of length {n}")
         return cls(
-            scratch=np.empty((7, n), np.float32),
-            trace=np.zeros((len(TRACE), n if trace else 0), np.float32),
-            record=record if record is not None else (empty,) * len(RECORD),
+            scratch=np.empty((len(SCRATCH), n), np.float32),
+            bounds=np.asarray(bounds, dtype=np.int64),
+            record=record if record is not None else (np.zeros(0, np.float32),) * len(RECORD),
         )
 
 
@@ -276,23 +289,23 @@ if HAVE_NUMBA:
     _LOGIT_CAP, _MIN_SHOWN_DIVISOR = _f32(60), _f32(1e-3)
     _LO, _HI = _f32(0.01), _f32(0.99)  # as iwm.model._momentary's bounds of momentary means
 
-    @numba.njit(inline="always", cache=True)
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _mn(a, b):  # type: ignore[no-untyped-def]
         """np.minimum against a bound ``b`` (NaN in ``a`` passes, as in NumPy)."""
         return b if b < a else a
 
-    @numba.njit(inline="always", cache=True)
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _mx(a, b):  # type: ignore[no-untyped-def]
         """np.maximum against a bound ``b``."""
         return b if b > a else a
 
-    @numba.njit(cache=True)
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
     def _appraise_pass(S, K, primed, k0, k1, first, step, sub, X):  # type: ignore[no-untyped-def]
         """Draws, appraisal (C6, C9) and the approach/withdraw logit's argument (C3, C16,
         C17) of every person, as :func:`iwm.model._day.appraise` and the first half of
         :func:`~iwm.model._day.activate`; rows of ``X`` as named by ``_X_*``."""
-        for i in range(X.shape[1]):
-            w0, w1, _, _ = _philox.philox4x64(first + np.uint64(i), step, sub, np.uint64(0), k0, k1)
+        for i in range(np.uint64(X.shape[1])):
+            w0, w1, _, _ = _philox.philox4x64(first + i, step, sub, np.uint64(0), k0, k1)
             u0 = _philox.unit_float32(w0, False)
             stressor = u0 * u0
             stressor = stressor * K[K_STRESS]
@@ -319,7 +332,7 @@ if HAVE_NUMBA:
             X[_X_U2, i] = _philox.unit_float32(w1, False)
             X[_X_U3, i] = _philox.unit_float32(w1, True)
 
-    @numba.njit(inline="always", cache=True)
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _show(S, K, X, i):  # type: ignore[no-untyped-def]
         """Approach or withdraw, the bid and the withdrawal of person ``i`` (the second half
         of activate, bid, shown_today, withdraw): (approached, torn, expressed, bid,
@@ -345,7 +358,7 @@ if HAVE_NUMBA:
         away = X[_X_U2, i] < K[K_AWAY]
         return approached, torn, expressed, bid, withdrawal, away
 
-    @numba.njit(inline="always", cache=True)
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _respond(S, K, X, i, partner_bid, withdrawal):  # type: ignore[no-untyped-def]
         """The response person ``i`` gives (respond): (given, partner's bid, overwhelmed,
         withdrawal capped at 1)."""
@@ -361,7 +374,7 @@ if HAVE_NUMBA:
         given = _mx(_mn(given, _ONE), _ZERO)
         return given, partner_bid, overwhelmed, withdrawal
 
-    @numba.njit(inline="always", cache=True)
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _perceive(S, K, X, i, primed, offered, bid, torn):  # type: ignore[no-untyped-def]
         """What reaches person ``i``, how it is perceived and what it does to distress
         (receive, perceive_response, regulate): (received, perceived, shown, unmet); the
@@ -382,7 +395,7 @@ if HAVE_NUMBA:
         S[DISTRESS][i] = distress + _mn(torn, _ONE) * K[K_CONFLICT_STRESS]
         return received, perceived, shown, unmet
 
-    @numba.njit(inline="always", cache=True)
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _evidence(S, K, i, partner_distress, bid, perceived, shown, unmet):  # type: ignore[no-untyped-def]
         """The partner's hostility, the day's conflict, the week's evidence and trust (fight,
         gather_evidence): (hostile, conflict, met); trust is updated."""
@@ -401,7 +414,7 @@ if HAVE_NUMBA:
         S[TRUST][i] = trust + step
         return hostile, conflict, met
 
-    @numba.njit(inline="always", cache=True)
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _feel(S, K, i, shown, perceived, unmet, hostile):  # type: ignore[no-untyped-def]
         """The day moves the momentary state (iwm.model._momentary.feel)."""
         rate, keep = K[K_RATE], K[K_KEEP]
@@ -425,7 +438,7 @@ if HAVE_NUMBA:
         S[WEEK_AV][i] += S[AV_STATE][i]
         S[WEEK_SW][i] += S[SW_STATE][i]
 
-    @numba.njit(inline="always", cache=True)
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _close(S, K, i, partner_bid, given, met, overwhelmed, conflict, shown):  # type: ignore[no-untyped-def]
         """Closeness and distance (keep_distance), satisfaction (rate): returns (closeness,
         rating's new satisfaction)."""
@@ -438,7 +451,7 @@ if HAVE_NUMBA:
         S[SATISFACTION][i] += rating
         return closeness
 
-    @numba.njit(inline="always", cache=True)
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _record(S, R, i, yesterday, withdrawal, conflict, lonely):  # type: ignore[no-untyped-def]
         """The day in the ledger's running sums (as _Ledger.record_day)."""
         paired = S[PAIRED][i]
@@ -454,165 +467,97 @@ if HAVE_NUMBA:
         R[8][i] += single
         R[9][i] += lonely * single
 
-    @numba.njit(inline="always", cache=True)
-    def _finish(
-        S, K, X, i, partner_bid, given, met, overwhelmed, conflict, shown, perceived, unmet, hostile, partner_wd
-    ):  # type: ignore[no-untyped-def]
-        """The momentary state, tomorrow's protest, distance and satisfaction of person
-        ``i``: (closeness, loneliness)."""
-        _feel(S, K, i, shown, perceived, unmet, hostile)
-        S[ABSENT][i] = partner_wd * S[PAIRED][i]  # the partner was away or withdrawn: tomorrow's protest (C8)
-        closeness = _close(S, K, i, partner_bid, given, met, overwhelmed, conflict, shown)
-        return closeness, _mx(X[_X_FELT, i] - met, _ZERO)
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _show_pass(S, K, X, approached, lo, hi):  # type: ignore[no-untyped-def]
+        """Pass 1 of a block: everyone's approach or withdrawal, bid and withdrawal."""
+        for i in range(np.uint64(lo), np.uint64(hi)):
+            app, torn, expressed, bid, withdrawal, away = _show(S, K, X, i)
+            approached[i] = app
+            X[_X_TORN, i] = torn
+            X[_X_EXPRESSED, i] = expressed
+            X[_X_BID, i] = bid
+            X[_X_WITHDRAWAL, i] = withdrawal
+            X[_X_AWAY, i] = _f32(away)
 
-    @numba.njit(inline="always", cache=True)
-    def _write(
-        S,
-        R,
-        T,
-        approached,
-        i,
-        traced,
-        recorded,
-        X,
-        app,
-        expressed,
-        bid,
-        wd,
-        given,
-        received,
-        perceived,
-        conflict,
-        lonely,
-        closeness,
-        partner_bid,
-    ):  # type: ignore[no-untyped-def]
-        """Person ``i``'s day: kept in the state, added to the ledger, traced."""
-        if recorded:
-            _record(S, R, i, S[PARTNER_BID][i], wd, conflict, lonely)
-        S[PARTNER_BID][i] = partner_bid
-        approached[i] = app
-        if traced:
-            T[T_STRESSOR, i] = X[_X_STRESSOR, i]
-            T[T_FELT, i] = X[_X_FELT, i]
-            T[T_FEAR, i] = X[_X_FEAR, i]
-            T[T_EXPRESSED, i] = expressed
-            T[T_BID, i] = bid
-            T[T_WITHDRAWAL, i] = wd
-            T[T_GIVEN, i] = given
-            T[T_RECEIVED, i] = received
-            T[T_PERCEIVED, i] = perceived
-            T[T_CONFLICT, i] = conflict
-            T[T_LONELY, i] = lonely
-            T[T_CLOSENESS, i] = closeness
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _respond_pass(S, K, X, partner, lo, hi):  # type: ignore[no-untyped-def]
+        """Pass 2: everyone's response to the partner's bid (respond, and receive's first half:
+        what one offers, and withdrawal that counts being away)."""
+        for i in range(np.uint64(lo), np.uint64(hi)):
+            j = np.uint64(partner[i])
+            if j < lo or j >= hi:
+                raise ValueError("partner: partners within the block")
+            given, partner_bid, overwhelmed, withdrawal = _respond(S, K, X, i, X[_X_BID, j], X[_X_WITHDRAWAL, i])
+            away = X[_X_AWAY, i]
+            X[_X_GIVEN, i] = given
+            X[_X_PARTNER_BID, i] = partner_bid
+            X[_X_OVERWHELMED, i] = overwhelmed
+            X[_X_OFFERED, i] = K[K_NETWORK] if away > _ZERO else given
+            X[_X_WITHDRAWAL, i] = _mn(withdrawal + away, _ONE)  # away for reasons of one's own
 
-    @numba.njit(cache=True)
-    def _couple_pass(S, K, primed, partner, approached, X, traced, T, recorded, R):  # type: ignore[no-untyped-def]
-        """The rest of the day, one couple at a time (a single person is their own partner):
-        each step for both partners before the next, as the reference does for everyone."""
-        for i in range(partner.shape[0]):
-            j = partner[i]
-            if partner[j] != i:
-                raise ValueError("partner: mutual pairs (partner[partner[i]] == i)")
-            if j < i:
-                continue  # done with its partner
-            a_app, a_torn, a_expr, a_bid, a_wd, a_away = _show(S, K, X, i)
-            b_app, b_torn, b_expr, b_bid, b_wd, b_away = _show(S, K, X, j)
-            a_given, a_pb, a_over, a_wd = _respond(S, K, X, i, b_bid, a_wd)
-            b_given, b_pb, b_over, b_wd = _respond(S, K, X, j, a_bid, b_wd)
-            a_offered = K[K_NETWORK] if a_away else a_given
-            b_offered = K[K_NETWORK] if b_away else b_given
-            a_wd = _mn(a_wd + _f32(a_away), _ONE)  # away for reasons of one's own counts as withdrawal
-            b_wd = _mn(b_wd + _f32(b_away), _ONE)
-            a_rec, a_per, a_shown, a_unmet = _perceive(S, K, X, i, primed, b_offered, a_bid, a_torn)
-            if j != i:
-                b_rec, b_per, b_shown, b_unmet = _perceive(S, K, X, j, primed, a_offered, b_bid, b_torn)
-            else:
-                b_rec, b_per, b_shown, b_unmet = a_rec, a_per, a_shown, a_unmet
-            b_distress = S[DISTRESS][j]
-            a_host, a_conf, a_met = _evidence(S, K, i, b_distress, a_bid, a_per, a_shown, a_unmet)
-            a_close, a_lonely = _finish(
-                S, K, X, i, a_pb, a_given, a_met, a_over, a_conf, a_shown, a_per, a_unmet, a_host, b_wd
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _perceive_pass(S, K, X, partner, primed, lo, hi):  # type: ignore[no-untyped-def]
+        """Pass 3: what reaches everyone, how it is perceived, and distress."""
+        for i in range(np.uint64(lo), np.uint64(hi)):
+            received, perceived, shown, unmet = _perceive(
+                S, K, X, i, primed, X[_X_OFFERED, np.uint64(partner[i])], X[_X_BID, i], X[_X_TORN, i]
             )
-            _write(
-                S,
-                R,
-                T,
-                approached,
-                i,
-                traced,
-                recorded,
-                X,
-                a_app,
-                a_expr,
-                a_bid,
-                a_wd,
-                a_given,
-                a_rec,
-                a_per,
-                a_conf,
-                a_lonely,
-                a_close,
-                a_pb,
-            )
-            if j != i:
-                a_distress = S[DISTRESS][i]
-                b_host, b_conf, b_met = _evidence(S, K, j, a_distress, b_bid, b_per, b_shown, b_unmet)
-                b_close, b_lonely = _finish(
-                    S, K, X, j, b_pb, b_given, b_met, b_over, b_conf, b_shown, b_per, b_unmet, b_host, a_wd
-                )
-                _write(
-                    S,
-                    R,
-                    T,
-                    approached,
-                    j,
-                    traced,
-                    recorded,
-                    X,
-                    b_app,
-                    b_expr,
-                    b_bid,
-                    b_wd,
-                    b_given,
-                    b_rec,
-                    b_per,
-                    b_conf,
-                    b_lonely,
-                    b_close,
-                    b_pb,
-                )
+            X[_X_RECEIVED, i] = received
+            X[_X_PERCEIVED, i] = perceived
+            X[_X_SHOWN, i] = shown
+            X[_X_UNMET, i] = unmet
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _settle_pass(S, K, X, partner, lo, hi, recorded, R):  # type: ignore[no-untyped-def]
+        """Pass 4: conflict, evidence and trust, the momentary state, tomorrow's protest,
+        distance, satisfaction and loneliness; the day in the ledger."""
+        for i in range(np.uint64(lo), np.uint64(hi)):
+            j = np.uint64(partner[i])
+            shown, perceived, unmet = X[_X_SHOWN, i], X[_X_PERCEIVED, i], X[_X_UNMET, i]
+            hostile, conflict, met = _evidence(S, K, i, S[DISTRESS][j], X[_X_BID, i], perceived, shown, unmet)
+            _feel(S, K, i, shown, perceived, unmet, hostile)
+            S[ABSENT][i] = X[_X_WITHDRAWAL, j] * S[PAIRED][i]  # the partner was away or withdrawn (C8)
+            partner_bid = X[_X_PARTNER_BID, i]
+            closeness = _close(S, K, i, partner_bid, X[_X_GIVEN, i], met, X[_X_OVERWHELMED, i], conflict, shown)
+            lonely = _mx(X[_X_FELT, i] - met, _ZERO)
+            if recorded:
+                _record(S, R, i, S[PARTNER_BID][i], X[_X_WITHDRAWAL, i], conflict, lonely)
+            S[PARTNER_BID][i] = partner_bid
+            X[_X_CONFLICT, i] = conflict
+            X[_X_LONELY, i] = lonely
+            X[_X_CLOSENESS, i] = closeness
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _rest_of_day(S, K, primed, partner, approached, X, bounds, recorded, R):  # type: ignore[no-untyped-def]
+        """The day after the logit's exponential, block by block (partners live in the same
+        block; a block's columns stay in cache through its four passes)."""
+        for b in range(bounds.shape[0] - 1):
+            lo, hi = bounds[b], bounds[b + 1]
+            _show_pass(S, K, X, approached, lo, hi)
+            _respond_pass(S, K, X, partner, lo, hi)
+            _perceive_pass(S, K, X, partner, primed, lo, hi)
+            _settle_pass(S, K, X, partner, lo, hi, recorded, R)
 
 
 def day(
     s: _Adults, p: AdultParams, *, seed: int, stream: int, step: int, sub: int, first_person: int, buf: Buffers
-) -> Day | None:
+) -> Day:
     """One day for every person of ``s`` (in place), by the compiled passes: the reference's
-    day with the draws of persons ``first_person ..`` at ``(seed, stream, step, sub)``.
-
-    Adds the day to ``buf.record`` when it holds the ledger's sums; returns the
-    :class:`~iwm.model._day.Day` when ``buf`` traces it, else None."""
+    day with the draws of persons ``first_person ..`` at ``(seed, stream, step, sub)``, added
+    to ``buf.record`` when it holds the ledger's sums. The :class:`~iwm.model._day.Day`
+    returned is a view of ``buf``'s scratch: the next day overwrites it."""
     if not HAVE_NUMBA:
         raise RuntimeError("the numba backend needs numba installed")
     cols, k = columns(s), constants(p)
     key = _philox.key(seed, stream)
     first, at = np.uint64(first_person), np.uint64(step)
-    _appraise_pass(cols, k, s.primed, key[0], key[1], first, at, np.uint64(sub), buf.scratch)
-    logit = buf.scratch[_X_LOGIT]
-    np.exp(logit, out=logit)  # NumPy's float32 exp, as the reference's (see the module's docstring)
-    traced, recorded = buf.trace.shape[1] > 0, buf.record[0].shape[0] > 0
-    if recorded and any(r.shape[0] != s.n for r in buf.record):
-        raise ValueError(f"buf.record: {len(RECORD)} columns of length {s.n}")
-    _couple_pass(cols, k, s.primed, s.partner, s.approached, buf.scratch, traced, buf.trace, recorded, buf.record)
-    return _day_of(s, buf.trace) if traced else None
+    x = buf.scratch
+    _appraise_pass(cols, k, s.primed, key[0], key[1], first, at, np.uint64(sub), x)
+    np.exp(x[_X_LOGIT], out=x[_X_LOGIT])  # NumPy's float32 exp, as the reference's (module docstring)
+    recorded = buf.record[0].shape[0] > 0
+    _rest_of_day(cols, k, s.primed, s.partner, s.approached, x, buf.bounds, recorded, buf.record)
+    rows: dict[str, Any] = {name: x[i] for i, name in enumerate(SCRATCH) if name in _DAY_FIELDS}
+    return Day(approach_drive=rows["felt"], approached=s.approached, distress=s.distress, distance=s.distance, **rows)
 
 
-def _day_of(s: _Adults, t: F) -> Day:
-    rows: dict[str, Any] = {name: t[i] for i, name in enumerate(TRACE)}
-    return Day(
-        approach_drive=rows["felt"],
-        approached=s.approached,
-        distress=s.distress,
-        distance=s.distance,
-        **rows,
-    )
+_DAY_FIELDS = {f.name for f in dataclasses.fields(Day)}

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm._errors import ParameterError
+from iwm.model import _day_fused, _philox
 from iwm.model._adult import (
     DAYS_PER_WEEK,
     N_DAILY,
@@ -28,7 +29,6 @@ from iwm.model._adult import (
     pairing_index,
     update_model,
 )
-from iwm.model import _day_fused, _philox
 from iwm.model._blocks import Progress, check_workers, map_blocks
 from iwm.model._day import day
 from iwm.model._life_events import N_EVENT_DRAWS, LifeEventParams, _Memory, life_events
@@ -344,7 +344,9 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
     hits = np.zeros(s.n, np.int32)
     fused = None
     if spec.backend == "numba":  # the day's ledger entry is fused into the compiled day
-        fused = _day_fused.Buffers.new(s.n, trace=False, record=(*(led.rel[k] for k in _PAIR_SUMS), led.single_days, led.lonely))
+        fused = _day_fused.Buffers.new(
+            list(bounds), record=(*(led.rel[k] for k in _PAIR_SUMS), led.single_days, led.lonely)
+        )
     snapshots: list[Population | None] = [None] * len(spec.snapshots)
     for i in np.flatnonzero(np.asarray(spec.snapshots) == 0):
         snapshots[i] = s.population()
@@ -355,7 +357,16 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
             if spec.prime is not None and primed is not None and step == spec.prime.day:
                 prime_people(s, primed, spec.prime.params)
             if fused is not None:
-                _day_fused.day(s, p, seed=spec.seed, stream=ADULT_STREAM, step=step, sub=SUB_DAY, first_person=first_person, buf=fused)
+                _day_fused.day(
+                    s,
+                    p,
+                    seed=spec.seed,
+                    stream=ADULT_STREAM,
+                    step=step,
+                    sub=SUB_DAY,
+                    first_person=first_person,
+                    buf=fused,
+                )
             else:
                 u = _philox.uniforms(spec.seed, ADULT_STREAM, step, first_person, s.n, k=N_DAILY, sub=SUB_DAY)
                 yesterday = s.partner_bid
@@ -598,7 +609,7 @@ def simulate_couples(
     s.paired[:] = 1
     derive_strategy(s, p, mech)
     s.satisfaction = (s.trust * s.importance).astype(DTYPE)
-    fused = _day_fused.Buffers.new(2 * k, trace=True) if backend == "numba" else None
+    fused = _day_fused.Buffers.new([0, 2 * k]) if backend == "numba" else None
     trace = {f: np.empty((days, 2 * k), dtype=bool if f == "approached" else DTYPE) for f in TRACE_FIELDS}
     if prime is not None and prime.people.shape[0] != 2 * k:
         raise ParameterError("prime.people", f"one flag per person of a, then of b ({2 * k})", prime.people.shape[0])
@@ -606,7 +617,9 @@ def simulate_couples(
         if prime is not None and t == prime.day:
             prime_people(s, prime.people, prime.params)
         if fused is not None:
-            today = _day_fused.day(s, p, seed=seed, stream=COUPLES_STREAM, step=t, sub=SUB_DAY, first_person=0, buf=fused)
+            today = _day_fused.day(
+                s, p, seed=seed, stream=COUPLES_STREAM, step=t, sub=SUB_DAY, first_person=0, buf=fused
+            )
         else:
             today = day(s, _philox.uniforms(seed, COUPLES_STREAM, t, 0, 2 * k, k=N_DAILY, sub=SUB_DAY), p)
         if prime is not None:
