@@ -152,12 +152,17 @@ SCRATCH = (
     "conflict",
     "loneliness",
     "closeness",
+    "hostile",
+    "met",
+    "theirs",
+    "their_withdrawal",
 )
 """Rows of the scratch columns the passes hand on to one another (named as the
 :class:`iwm.model._day.Day` fields where they are one)."""
 _X_STRESSOR, _X_FELT, _X_FEAR, _X_LOGIT, _X_U1, _X_U2, _X_U3, _X_TORN, _X_EXPRESSED, _X_BID = range(10)
 _X_WITHDRAWAL, _X_AWAY, _X_GIVEN, _X_PARTNER_BID, _X_OVERWHELMED, _X_OFFERED, _X_RECEIVED = range(10, 17)
 _X_PERCEIVED, _X_SHOWN, _X_UNMET, _X_CONFLICT, _X_LONELY, _X_CLOSENESS = range(17, 23)
+_X_HOSTILE, _X_MET, _X_THEIRS, _X_THEIR_WITHDRAWAL = range(23, 27)
 
 _PARAMS = (
     "stress_scale",
@@ -480,14 +485,23 @@ if HAVE_NUMBA:
             X[_X_AWAY, i] = _f32(away)
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _respond_pass(S, K, X, partner, lo, hi):  # type: ignore[no-untyped-def]
-        """Pass 2: everyone's response to the partner's bid (respond, and receive's first half:
-        what one offers, and withdrawal that counts being away)."""
+    def _gather(X, row, column, partner, lo, hi, out):  # type: ignore[no-untyped-def]
+        """``X[out, i] = column[partner[i]]`` over a block (``row`` < 0: ``column`` itself);
+        True if a partner lies outside the block (then nothing outside it is read)."""
+        outside = False
         for i in range(np.uint64(lo), np.uint64(hi)):
             j = np.uint64(partner[i])
-            if j < lo or j >= hi:
-                raise ValueError("partner: partners within the block")
-            given, partner_bid, overwhelmed, withdrawal = _respond(S, K, X, i, X[_X_BID, j], X[_X_WITHDRAWAL, i])
+            outside |= (j < lo) | (j >= hi)
+            j = min(max(j, np.uint64(lo)), np.uint64(hi - 1))
+            X[out, i] = X[row, j] if row >= 0 else column[j]
+        return outside
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _respond_pass(S, K, X, lo, hi):  # type: ignore[no-untyped-def]
+        """Everyone's response to the partner's bid (respond, and receive's first half: what
+        one offers, and withdrawal that counts being away)."""
+        for i in range(np.uint64(lo), np.uint64(hi)):
+            given, partner_bid, overwhelmed, withdrawal = _respond(S, K, X, i, X[_X_THEIRS, i], X[_X_WITHDRAWAL, i])
             away = X[_X_AWAY, i]
             X[_X_GIVEN, i] = given
             X[_X_PARTNER_BID, i] = partner_bid
@@ -495,12 +509,11 @@ if HAVE_NUMBA:
             X[_X_OFFERED, i] = K[K_NETWORK] if away > _ZERO else given
             X[_X_WITHDRAWAL, i] = _mn(withdrawal + away, _ONE)  # away for reasons of one's own
 
-    @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _perceive_pass(S, K, X, partner, primed, lo, hi):  # type: ignore[no-untyped-def]
-        """Pass 3: what reaches everyone, how it is perceived, and distress."""
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _perceive_loop(S, K, X, primed, lo, hi):  # type: ignore[no-untyped-def]
         for i in range(np.uint64(lo), np.uint64(hi)):
             received, perceived, shown, unmet = _perceive(
-                S, K, X, i, primed, X[_X_OFFERED, np.uint64(partner[i])], X[_X_BID, i], X[_X_TORN, i]
+                S, K, X, i, primed, X[_X_THEIRS, i], X[_X_BID, i], X[_X_TORN, i]
             )
             X[_X_RECEIVED, i] = received
             X[_X_PERCEIVED, i] = perceived
@@ -508,35 +521,79 @@ if HAVE_NUMBA:
             X[_X_UNMET, i] = unmet
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _settle_pass(S, K, X, partner, lo, hi, recorded, R):  # type: ignore[no-untyped-def]
-        """Pass 4: conflict, evidence and trust, the momentary state, tomorrow's protest,
-        distance, satisfaction and loneliness; the day in the ledger."""
+    def _perceive_pass(S, K, X, primed, lo, hi):  # type: ignore[no-untyped-def]
+        """What reaches everyone, how it is perceived, and distress (a loop each for primed
+        and not, so that the loop has no branch)."""
+        if primed:
+            _perceive_loop(S, K, X, True, lo, hi)
+        else:
+            _perceive_loop(S, K, X, False, lo, hi)
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _evidence_pass(S, K, X, lo, hi):  # type: ignore[no-untyped-def]
+        """Conflict, the week's evidence and trust."""
         for i in range(np.uint64(lo), np.uint64(hi)):
-            j = np.uint64(partner[i])
             shown, perceived, unmet = X[_X_SHOWN, i], X[_X_PERCEIVED, i], X[_X_UNMET, i]
-            hostile, conflict, met = _evidence(S, K, i, S[DISTRESS][j], X[_X_BID, i], perceived, shown, unmet)
-            _feel(S, K, i, shown, perceived, unmet, hostile)
-            S[ABSENT][i] = X[_X_WITHDRAWAL, j] * S[PAIRED][i]  # the partner was away or withdrawn (C8)
-            partner_bid = X[_X_PARTNER_BID, i]
-            closeness = _close(S, K, i, partner_bid, X[_X_GIVEN, i], met, X[_X_OVERWHELMED, i], conflict, shown)
-            lonely = _mx(X[_X_FELT, i] - met, _ZERO)
-            if recorded:
-                _record(S, R, i, S[PARTNER_BID][i], X[_X_WITHDRAWAL, i], conflict, lonely)
-            S[PARTNER_BID][i] = partner_bid
+            hostile, conflict, met = _evidence(S, K, i, X[_X_THEIRS, i], X[_X_BID, i], perceived, shown, unmet)
+            X[_X_HOSTILE, i] = hostile
             X[_X_CONFLICT, i] = conflict
-            X[_X_LONELY, i] = lonely
-            X[_X_CLOSENESS, i] = closeness
+            X[_X_MET, i] = met
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _feel_pass(S, K, X, lo, hi):  # type: ignore[no-untyped-def]
+        """The momentary state."""
+        for i in range(np.uint64(lo), np.uint64(hi)):
+            _feel(S, K, i, X[_X_SHOWN, i], X[_X_PERCEIVED, i], X[_X_UNMET, i], X[_X_HOSTILE, i])
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _close_pass(S, K, X, lo, hi):  # type: ignore[no-untyped-def]
+        """Tomorrow's protest, distance, satisfaction and loneliness."""
+        for i in range(np.uint64(lo), np.uint64(hi)):
+            S[ABSENT][i] = X[_X_THEIR_WITHDRAWAL, i] * S[PAIRED][i]  # the partner was away or withdrawn (C8)
+            met = X[_X_MET, i]
+            X[_X_CLOSENESS, i] = _close(
+                S,
+                K,
+                i,
+                X[_X_PARTNER_BID, i],
+                X[_X_GIVEN, i],
+                met,
+                X[_X_OVERWHELMED, i],
+                X[_X_CONFLICT, i],
+                X[_X_SHOWN, i],
+            )
+            X[_X_LONELY, i] = _mx(X[_X_FELT, i] - met, _ZERO)
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _record_pass(S, X, lo, hi, recorded, R):  # type: ignore[no-untyped-def]
+        """The day in the ledger (with yesterday's partner bid), then today's partner bid kept."""
+        if recorded:
+            for i in range(np.uint64(lo), np.uint64(hi)):
+                _record(S, R, i, S[PARTNER_BID][i], X[_X_WITHDRAWAL, i], X[_X_CONFLICT, i], X[_X_LONELY, i])
+        for i in range(np.uint64(lo), np.uint64(hi)):
+            S[PARTNER_BID][i] = X[_X_PARTNER_BID, i]
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
     def _rest_of_day(S, K, primed, partner, approached, X, bounds, recorded, R):  # type: ignore[no-untyped-def]
-        """The day after the logit's exponential, block by block (partners live in the same
-        block; a block's columns stay in cache through its four passes)."""
+        """The day after the logit's exponential, block by block: partners live in the same
+        block, and a block's columns stay in cache through its passes. Each pass is a loop
+        without branches or gathers (the partner's values are gathered in passes of their
+        own), which the compiler vectorizes. Returns True if a partner lies outside its block."""
+        outside = False
         for b in range(bounds.shape[0] - 1):
             lo, hi = bounds[b], bounds[b + 1]
             _show_pass(S, K, X, approached, lo, hi)
-            _respond_pass(S, K, X, partner, lo, hi)
-            _perceive_pass(S, K, X, partner, primed, lo, hi)
-            _settle_pass(S, K, X, partner, lo, hi, recorded, R)
+            outside |= _gather(X, _X_BID, X[0], partner, lo, hi, _X_THEIRS)
+            _respond_pass(S, K, X, lo, hi)
+            outside |= _gather(X, _X_OFFERED, X[0], partner, lo, hi, _X_THEIRS)
+            _perceive_pass(S, K, X, primed, lo, hi)
+            outside |= _gather(X, -1, S[DISTRESS], partner, lo, hi, _X_THEIRS)
+            outside |= _gather(X, _X_WITHDRAWAL, X[0], partner, lo, hi, _X_THEIR_WITHDRAWAL)
+            _evidence_pass(S, K, X, lo, hi)
+            _feel_pass(S, K, X, lo, hi)
+            _close_pass(S, K, X, lo, hi)
+            _record_pass(S, X, lo, hi, recorded, R)
+        return outside
 
 
 def day(
@@ -555,7 +612,8 @@ def day(
     _appraise_pass(cols, k, s.primed, key[0], key[1], first, at, np.uint64(sub), x)
     np.exp(x[_X_LOGIT], out=x[_X_LOGIT])  # NumPy's float32 exp, as the reference's (module docstring)
     recorded = buf.record[0].shape[0] > 0
-    _rest_of_day(cols, k, s.primed, s.partner, s.approached, x, buf.bounds, recorded, buf.record)
+    if _rest_of_day(cols, k, s.primed, s.partner, s.approached, x, buf.bounds, recorded, buf.record):
+        raise ValueError("partner: partners within the block (buf.bounds)")
     rows: dict[str, Any] = {name: x[i] for i, name in enumerate(SCRATCH) if name in _DAY_FIELDS}
     return Day(approach_drive=rows["felt"], approached=s.approached, distress=s.distress, distance=s.distance, **rows)
 
