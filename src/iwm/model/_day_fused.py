@@ -3,9 +3,9 @@
 The same steps, in the same order and with the same float32 arithmetic, as the NumPy reference
 :func:`iwm.model._day.day` (with :func:`iwm.model._momentary.feel` and
 :func:`~iwm.model._momentary.shown_today`), and the day's ledger entry
-(:meth:`iwm.model._life._Ledger.record_day`) fused in. The day takes two compiled passes:
+(:meth:`iwm.model._life._Ledger.record_day`) fused in:
 
-1. :func:`_appraise_pass`, one person at a time: the day's draws (the person's Philox block at
+1. :func:`_appraise_pass`, over everyone: the day's draws (the person's Philox block at
    ``(person, day, SUB_DAY)``, computed in the kernel by :func:`iwm.model._philox.philox4x64`,
    the numbers the reference path gets from :func:`iwm.model._philox.uniforms`), the appraised
    stressor and felt need, and the argument of the approach/withdraw logistic. The one
@@ -13,23 +13,29 @@ The same steps, in the same order and with the same float32 arithmetic, as the N
    float32 ``exp`` over the whole column, as in the reference: compiled code would call the C
    library's ``expf``, which differs from NumPy's vectorized float32 ``exp`` in the last bit
    for some arguments, and one flipped approach decision sets two lives apart.
-2. :func:`_rest_of_day`, block by block (a single person is a couple of one): both
-   partners' bids, withdrawal, responses, perception, distress, conflict, evidence, momentary
-   state, distance and satisfaction. A person reads the partner's bid, response and distress
-   of the same day, so each step is done for both partners before the next begins, as the
-   column-wise reference does for everyone.
+2. :func:`_rest_of_day`, block by block (partners live in the same block: a community in
+   :func:`iwm.model._life.live`, all couples in :func:`~iwm.model._life.simulate_couples`), so
+   a block's columns stay in cache: a pass per step over the block's people (show: approach,
+   bid, withdrawal; respond; perceive and regulate; evidence and trust; feel; distance,
+   satisfaction and loneliness; the ledger). A person reads the partner's bid, response,
+   distress and withdrawal of the same day: each is gathered into a scratch row by a pass of
+   its own, so every step's pass is a loop without branches or gathers, which the compiler
+   vectorizes (a straight per-person loop ran at about half the speed).
+
+The kernels run without numba's reference counting (``_nrt=False``: they allocate nothing; with
+it, every use of a column of the state tuple cost two atomic operations) and index with
+unsigned integers (no negative-index code).
 
 Every operation is the reference's float32 operation in the reference's order (NumPy 2
 computes ``float32 array * python float`` in float32, so every constant is a float32 here; no
 fast-math), so the two backends give the same bits: ``tests/test_fused_adult.py`` checks it.
-Partners must be mutual (``partner[partner[i]] == i``; single people are their own partner),
-which the market and :func:`iwm.model._life.simulate_couples` guarantee; the kernel refuses
-anything else.
+A partner outside its person's block is refused (ValueError).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import numpy as np
@@ -220,6 +226,7 @@ _PARAMS = (
 ) = range(len(_PARAMS))
 
 
+@functools.lru_cache(maxsize=16)
 def constants(p: AdultParams) -> F:
     """The day's parameters as the float32 numbers the reference computes with: a Python
     float meets a float32 column as its float32 rounding, and a constant expression of
