@@ -162,13 +162,14 @@ SCRATCH = (
     "met",
     "theirs",
     "their_withdrawal",
+    "u0",
 )
 """Rows of the scratch columns the passes hand on to one another (named as the
 :class:`iwm.model._day.Day` fields where they are one)."""
 _X_STRESSOR, _X_FELT, _X_FEAR, _X_LOGIT, _X_U1, _X_U2, _X_U3, _X_TORN, _X_EXPRESSED, _X_BID = range(10)
 _X_WITHDRAWAL, _X_AWAY, _X_GIVEN, _X_PARTNER_BID, _X_OVERWHELMED, _X_OFFERED, _X_RECEIVED = range(10, 17)
 _X_PERCEIVED, _X_SHOWN, _X_UNMET, _X_CONFLICT, _X_LONELY, _X_CLOSENESS = range(17, 23)
-_X_HOSTILE, _X_MET, _X_THEIRS, _X_THEIR_WITHDRAWAL = range(23, 27)
+_X_HOSTILE, _X_MET, _X_THEIRS, _X_THEIR_WITHDRAWAL, _X_U0 = range(23, 28)
 
 _PARAMS = (
     "stress_scale",
@@ -274,10 +275,12 @@ def columns(s: _Adults) -> tuple[F, ...]:
 @dataclasses.dataclass(kw_only=True, eq=False)
 class Buffers:
     """What one group's days need besides the state, allocated once: the scratch columns
-    (:data:`SCRATCH`), the blocks partners live in (``bounds``: block ``b`` is ``bounds[b] ..
-    bounds[b + 1] - 1``) and the ledger's sums (:data:`RECORD`, or empty)."""
+    (:data:`SCRATCH`), the day's first two Philox words per person (``words``), the blocks
+    partners live in (``bounds``: block ``b`` is ``bounds[b] .. bounds[b + 1] - 1``) and the
+    ledger's sums (:data:`RECORD`, or empty)."""
 
     scratch: F
+    words: NDArray[np.uint64]
     bounds: NDArray[np.int64]
     record: tuple[F, ...]
 
@@ -288,6 +291,7 @@ class Buffers:
             raise ValueError(f"record: {len(RECORD)} columns of length {n}")
         return cls(
             scratch=np.empty((len(SCRATCH), n), np.float32),
+            words=np.empty((2, n), np.uint64),
             bounds=np.asarray(bounds, dtype=np.int64),
             record=record if record is not None else (np.zeros(0, np.float32),) * len(RECORD),
         )
@@ -311,14 +315,37 @@ if HAVE_NUMBA:
         """np.maximum against a bound ``b``."""
         return b if b > a else a
 
+    _MASK32, _S32, _S8 = np.uint64(0xFFFFFFFF), np.uint64(32), np.uint64(8)
+    _TO_UNIT = _f32(1.0 / 16777216.0)
+
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _unit(word, high):  # type: ignore[no-untyped-def]
+        """:func:`iwm.model._philox.unit_float32`, converting through int64 (exact: 24 bits),
+        which vectorizes where the conversion of an unsigned 64-bit integer does not."""
+        half = (word >> _S32) if high else (word & _MASK32)
+        return _f32(np.int64(half >> _S8)) * _TO_UNIT
+
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _appraise_pass(S, K, primed, k0, k1, first, step, sub, X):  # type: ignore[no-untyped-def]
-        """Draws, appraisal (C6, C9) and the approach/withdraw logit's argument (C3, C16,
-        C17) of every person, as :func:`iwm.model._day.appraise` and the first half of
-        :func:`~iwm.model._day.activate`; rows of ``X`` as named by ``_X_*``."""
-        for i in range(np.uint64(X.shape[1])):
+    def _draw_pass(k0, k1, first, step, sub, W):  # type: ignore[no-untyped-def]
+        """Everyone's first two Philox words of the day (their uniforms 0-3)."""
+        for i in range(np.uint64(W.shape[1])):
             w0, w1, _, _ = _philox.philox4x64(first + i, step, sub, np.uint64(0), k0, k1)
-            u0 = _philox.unit_float32(w0, False)
+            W[0, i] = w0
+            W[1, i] = w1
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _unit_pass(W, X):  # type: ignore[no-untyped-def]
+        """The words as everyone's uniforms 0-3 (a loop of its own, vectorized)."""
+        for i in range(np.uint64(W.shape[1])):
+            X[_X_U0, i] = _unit(W[0, i], False)
+            X[_X_U1, i] = _unit(W[0, i], True)
+            X[_X_U2, i] = _unit(W[1, i], False)
+            X[_X_U3, i] = _unit(W[1, i], True)
+
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _appraise_loop(S, K, primed, X):  # type: ignore[no-untyped-def]
+        for i in range(np.uint64(X.shape[1])):
+            u0 = X[_X_U0, i]
             stressor = u0 * u0
             stressor = stressor * K[K_STRESS]
             felt = stressor * S[APPRAISAL][i]
@@ -340,9 +367,20 @@ if HAVE_NUMBA:
             X[_X_FELT, i] = felt
             X[_X_FEAR, i] = fear
             X[_X_LOGIT, i] = _mn(value, _LOGIT_CAP)
-            X[_X_U1, i] = _philox.unit_float32(w0, True)
-            X[_X_U2, i] = _philox.unit_float32(w1, False)
-            X[_X_U3, i] = _philox.unit_float32(w1, True)
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _appraise_pass(S, K, primed, k0, k1, first, step, sub, W, X):  # type: ignore[no-untyped-def]
+        """Draws, appraisal (C6, C9) and the approach/withdraw logit's argument (C3, C16,
+        C17) of every person, as :func:`iwm.model._day.appraise` and the first half of
+        :func:`~iwm.model._day.activate`; rows of ``X`` as named by ``_X_*``. The draws have
+        a loop of their own (Philox's 128-bit products do not vectorize; the rest does), and
+        the appraisal one for primed and one for unprimed days (no branch in the loop)."""
+        _draw_pass(k0, k1, first, step, sub, W)
+        _unit_pass(W, X)
+        if primed:
+            _appraise_loop(S, K, True, X)
+        else:
+            _appraise_loop(S, K, False, X)
 
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _show(S, K, X, i):  # type: ignore[no-untyped-def]
@@ -616,7 +654,7 @@ def day(
     key = _philox.key(seed, stream)
     first, at = np.uint64(first_person), np.uint64(step)
     x = buf.scratch
-    _appraise_pass(cols, k, s.primed, key[0], key[1], first, at, np.uint64(sub), x)
+    _appraise_pass(cols, k, s.primed, key[0], key[1], first, at, np.uint64(sub), buf.words, x)
     np.exp(x[_X_LOGIT], out=x[_X_LOGIT])  # NumPy's float32 exp, as the reference's (module docstring)
     recorded = buf.record[0].shape[0] > 0
     if _rest_of_day(cols, k, s.primed, s.partner, s.approached, x, buf.bounds, recorded, buf.record):
