@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm._errors import ParameterError
+from iwm.model import _day_fused, _philox
 from iwm.model._adult import (
     DAYS_PER_WEEK,
     N_DAILY,
@@ -37,7 +38,7 @@ from iwm.model._partner_choice import acceptance, attraction, commit, dependence
 from iwm.model._population import DTYPE, Population
 from iwm.model._priming import Prime, fade
 from iwm.model._priming import prime as prime_people
-from iwm.model._rng import BLOCK, block_generator, check_seed
+from iwm.model._rng import BLOCK, check_seed
 from iwm.model._therapy import Therapy, session
 
 F = NDArray[np.float32]
@@ -47,7 +48,43 @@ ADULT_STREAM = 2
 """Random stream of adult life (0 and 1 are the two generations of formation)."""
 COUPLES_STREAM = 3
 """Random stream of :func:`simulate_couples`."""
+
+# Every draw of adult life is a pure function of (seed, stream, person, step, sub)
+# (:mod:`iwm.model._philox`), with ``person`` the global id (block x BLOCK + index):
+SUB_DAY = 0
+"""Sub-stream of the daily draws: :data:`N_DAILY` uniforms per person at step = the day's
+index since the start of :func:`live` (week x 7 + day) or of :func:`simulate_couples`."""
+SUB_LEAVE = 1
+"""Sub-stream of the weekly leave draw (:func:`relationships_week`), one uniform per person at
+step = week."""
+SUB_EVENTS = 2
+"""Sub-stream of the weekly life-event draws (:data:`N_EVENT_DRAWS` uniforms per person at
+step = week)."""
+SUB_MARKET = 3
+"""Sub-stream of the weekly market of a community (:func:`_market`). The market's draws are not
+per person: the community's generator of a week is NumPy's Philox under the key (seed,
+stream) started at the counter (0, week, SUB_MARKET, community): its draws run through
+counter word 0, so no two communities or weeks share a number, and no person draw (whose
+counter word 3 is 0 and whose sub is never SUB_MARKET) meets them."""
 MAX_YEARS = 80
+
+BACKENDS = ("numpy", "numba")
+"""How the adult day is computed: ``"numpy"``, the reference, step by step over whole columns
+(:func:`iwm.model._day.day`); ``"numba"``, the same arithmetic as compiled passes over the
+columns (:mod:`iwm.model._day_fused`), several times faster. Both draw the same numbers and
+give the same results (``tests/test_fused_adult.py``). The weekly steps are NumPy in both."""
+
+
+def check_backend(backend: object) -> str:
+    """The backend to use: ``None`` picks numba where it is installed, else NumPy."""
+    if backend is None:
+        return "numba" if _day_fused.HAVE_NUMBA else "numpy"
+    if backend not in BACKENDS:
+        raise ParameterError("backend", 'None, "numpy" or "numba"', backend)
+    if backend == "numba" and not _day_fused.HAVE_NUMBA:
+        raise ParameterError("backend", '"numpy" or None where numba is not installed', backend)
+    return str(backend)
+
 
 _PAIR_SUMS = ("days", "satisfaction", "conflict", "pw_x", "pw_y", "pw_xy", "pw_xx", "pw_yy")
 """Per-relationship running sums, kept per person from the day the relationship began."""
@@ -166,19 +203,38 @@ class _Ledger:
         return {k: np.concatenate([r[k] for r in self.records]) for k in self.records[0]}
 
 
-Community = tuple[np.random.Generator, int, int]
-"""A community's random-number generator and its people, ``lo:hi`` in the group's columns."""
+Community = tuple[int, int, int]
+"""A community (its block number, its identity for randomness) and its people, ``lo:hi`` in
+the group's columns."""
 
 
-def relationships_week(s: _Adults, led: _Ledger, communities: list[Community], p: AdultParams, m: Mechanisms) -> None:
+def market_generator(seed: int, stream: int, community: int, week: int) -> np.random.Generator:
+    """The generator of one community's market in one week: a pure function of (seed, stream,
+    community, week) (see :data:`SUB_MARKET`)."""
+    start = _philox.counter(0, week, SUB_MARKET) + (community << 192)
+    return np.random.Generator(np.random.Philox(key=_philox.key(seed, stream), counter=start))
+
+
+def relationships_week(
+    s: _Adults,
+    led: _Ledger,
+    communities: list[Community],
+    p: AdultParams,
+    m: Mechanisms,
+    *,
+    seed: int,
+    week: int,
+) -> None:
     """Relationships deepen or end, then single people meet someone (once a week).
 
     Each partner decides for themselves whether to stay (the investment model, Rusbult 1983;
-    :func:`iwm.model._partner_choice.leaving`), and a relationship ends when either leaves."""
+    :func:`iwm.model._partner_choice.leaving`), and a relationship ends when either leaves.
+    The leave draw is person's (:data:`SUB_LEAVE`), the market's its community's
+    (:func:`market_generator`)."""
     gain = dependence(s)
     milestone = commit(s, gain, p)
     p_leave = leaving(s, gain, milestone, p)
-    draw = np.concatenate([g.random(hi - lo, dtype=DTYPE) for g, lo, hi in communities])
+    draw = _philox.uniforms(seed, ADULT_STREAM, week, led.first_person, s.n, k=1, sub=SUB_LEAVE)[0]
     leaves = (draw < p_leave) & (s.paired > 0)
     ending = leaves | leaves[s.partner]
     if ending.any():
@@ -189,7 +245,8 @@ def relationships_week(s: _Adults, led: _Ledger, communities: list[Community], p
         s.distress[people] += p.breakup_distress
         _unpair(s, people)
     open_ = openness(s, p)
-    for g, lo, hi in communities:
+    for community, lo, hi in communities:
+        g = market_generator(seed, ADULT_STREAM, community, week)
         _market(s, led, g, lo + np.flatnonzero(s.paired[lo:hi] == 0), open_, p, m)
 
 
@@ -260,26 +317,7 @@ class _LifeSpec:
     events: LifeEventParams | None = None
     snapshots: tuple[int, ...] = ()
     prime: Prime | None = None
-
-
-class _Draws:
-    """A day's uniform draws for one community, cheaply: NumPy draws float64 uniforms at
-    about twice the rate of float32 ones, and each float64 carries 53 random bits, so three
-    draws per person give five float32 uniforms (the fractional part of 4096 u is uniform
-    on 41 bits of its own, independent of the leading 12 bits for all practical purposes)."""
-
-    def __init__(self) -> None:
-        self.raw = np.empty((3, BLOCK))
-        self.frac = np.empty((2, BLOCK))
-
-    def fill(self, g: np.random.Generator, out: F) -> None:
-        size = out.shape[1]
-        raw, frac = self.raw[:, :size], self.frac[:, :size]
-        g.random(out=self.raw)
-        out[:3] = raw
-        np.multiply(raw[:2], 4096.0, out=frac)
-        np.subtract(frac, np.floor(frac), out=frac)
-        out[3:5] = frac
+    backend: str = "numpy"
 
 
 INNER_COMMUNITIES = 8
@@ -296,36 +334,49 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
     p, mech, therapy, events = spec.params, spec.mechanisms, spec.therapy, spec.events
     sizes = [min(BLOCK, pop.n - lo) for lo in range(0, pop.n, BLOCK)]
     bounds = np.concatenate([[0], np.cumsum(sizes)])
-    communities = [
-        (block_generator(spec.seed, ADULT_STREAM, first_block + i), int(bounds[i]), int(bounds[i + 1]))
-        for i in range(len(sizes))
-    ]
+    communities = [(first_block + i, int(bounds[i]), int(bounds[i + 1])) for i in range(len(sizes))]
+    first_person = first_block * BLOCK
     s = _Adults.of(pop)
     led = _Ledger.new(s, sizes, first_block)
     derive_strategy(s, p, mech)
-    buf = np.empty((N_DAILY, s.n), dtype=DTYPE)
-    draws = _Draws()
     in_therapy = np.flatnonzero(clients) if therapy is not None and clients is not None else None
     memory = _Memory.of(s) if in_therapy is not None else None
     hits = np.zeros(s.n, np.int32)
+    fused = None
+    if spec.backend == "numba":  # the day's ledger entry is fused into the compiled day
+        fused = _day_fused.Buffers.new(
+            list(bounds), record=(*(led.rel[k] for k in _PAIR_SUMS), led.single_days, led.lonely)
+        )
     snapshots: list[Population | None] = [None] * len(spec.snapshots)
     for i in np.flatnonzero(np.asarray(spec.snapshots) == 0):
         snapshots[i] = s.population()
     for week in range(spec.weeks):
-        relationships_week(s, led, communities, p, mech)
+        relationships_week(s, led, communities, p, mech, seed=spec.seed, week=week)
         for d in range(DAYS_PER_WEEK):
-            if spec.prime is not None and primed is not None and week * DAYS_PER_WEEK + d == spec.prime.day:
+            step = week * DAYS_PER_WEEK + d
+            if spec.prime is not None and primed is not None and step == spec.prime.day:
                 prime_people(s, primed, spec.prime.params)
-            for g, lo, hi in communities:
-                draws.fill(g, buf[:, lo:hi])
-            yesterday = s.partner_bid
-            led.record_day(s, day(s, buf, p), yesterday)
+            if fused is not None:
+                _day_fused.day(
+                    s,
+                    p,
+                    seed=spec.seed,
+                    stream=ADULT_STREAM,
+                    step=step,
+                    sub=SUB_DAY,
+                    first_person=first_person,
+                    buf=fused,
+                )
+            else:
+                u = _philox.uniforms(spec.seed, ADULT_STREAM, step, first_person, s.n, k=N_DAILY, sub=SUB_DAY)
+                yesterday = s.partner_bid
+                led.record_day(s, day(s, u, p), yesterday)
             if spec.prime is not None:
                 fade(s, spec.prime.params)
         update_model(s, p)
         follow_state(s, p, DAYS_PER_WEEK)  # the week's momentary state moves the trait
         if events is not None:
-            u = np.concatenate([g.random((N_EVENT_DRAWS, hi - lo), dtype=DTYPE) for g, lo, hi in communities], axis=1)
+            u = _philox.uniforms(spec.seed, ADULT_STREAM, week, first_person, s.n, k=N_EVENT_DRAWS, sub=SUB_EVENTS)
             hits += life_events(s, u, events, memory)
         if therapy is not None and in_therapy is not None and memory is not None and therapy.in_session(week):
             if week == therapy.start_week:  # the pattern the client brings in, which stress can bring back
@@ -425,6 +476,7 @@ def live(
     chunk_size: int = 8 * BLOCK,
     workers: int = 1,
     progress: Progress | None = None,
+    backend: str | None = None,
 ) -> LifeRecord:
     """Adult life for ``years``: the daily dyad and the weekly partner market (C6-C24, C31).
 
@@ -434,8 +486,10 @@ def live(
     ``prime`` reminds its people of a secure figure on its day (security priming,
     :mod:`iwm.model._priming`): a momentary state that fades within days.
     People meet partners inside their community (consecutive blocks of 4096 people), so
-    ``chunk_size`` and ``workers`` change speed, never results.
+    ``chunk_size`` and ``workers`` change speed, never results; nor does ``backend``
+    (:data:`BACKENDS`; None: numba where installed).
     """
+    backend = check_backend(backend)
     years = check_value("years", years, 1 / WEEKS_PER_YEAR, MAX_YEARS)
     seed = check_seed(seed)
     chunk, workers = check_workers(chunk_size, workers)
@@ -457,6 +511,7 @@ def live(
         events=events,
         snapshots=tuple(marks),
         prime=prime,
+        backend=backend,
     )
 
     def people(blocks: range) -> tuple[Population, Flags, Flags]:
@@ -530,6 +585,7 @@ def simulate_couples(
     params: AdultParams | None = None,
     mechanisms: Mechanisms | None = None,
     prime: Prime | None = None,
+    backend: str | None = None,
 ) -> dict[str, NDArray[Any]]:
     """Fixed couples (``a[i]`` with ``b[i]``) day by day, with every day recorded.
 
@@ -538,7 +594,10 @@ def simulate_couples(
 
     Returns arrays of shape (days, 2, couples) per field of :data:`TRACE_FIELDS` (axis 1:
     partner a, partner b). Beliefs and strategy are revised weekly, as in :func:`live`.
+    Person ``i`` of ``a`` draws as person ``i``, person ``i`` of ``b`` as person ``a.n + i``
+    (:data:`SUB_DAY` of :data:`COUPLES_STREAM`, step = day); ``backend`` as in :func:`live`.
     """
+    backend = check_backend(backend)
     if a.n != b.n:
         raise ValueError(f"the two partner populations differ in size: {a.n} and {b.n}")
     days = int(check_value("days", days, 1, 365 * 50, integer=True))
@@ -550,16 +609,19 @@ def simulate_couples(
     s.paired[:] = 1
     derive_strategy(s, p, mech)
     s.satisfaction = (s.trust * s.importance).astype(DTYPE)
-    g = block_generator(seed, COUPLES_STREAM, 0)
-    buf = np.empty((N_DAILY, 2 * k), dtype=DTYPE)
+    fused = _day_fused.Buffers.new([0, 2 * k]) if backend == "numba" else None
     trace = {f: np.empty((days, 2 * k), dtype=bool if f == "approached" else DTYPE) for f in TRACE_FIELDS}
     if prime is not None and prime.people.shape[0] != 2 * k:
         raise ParameterError("prime.people", f"one flag per person of a, then of b ({2 * k})", prime.people.shape[0])
     for t in range(days):
         if prime is not None and t == prime.day:
             prime_people(s, prime.people, prime.params)
-        g.random(out=buf, dtype=DTYPE)
-        today = day(s, buf, p)
+        if fused is not None:
+            today = _day_fused.day(
+                s, p, seed=seed, stream=COUPLES_STREAM, step=t, sub=SUB_DAY, first_person=0, buf=fused
+            )
+        else:
+            today = day(s, _philox.uniforms(seed, COUPLES_STREAM, t, 0, 2 * k, k=N_DAILY, sub=SUB_DAY), p)
         if prime is not None:
             fade(s, prime.params)
         row = {
