@@ -11,7 +11,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
+from iwm._errors import ParameterError
 from iwm.model._params import check_value
+from iwm.model._philox import HAVE_NUMBA
 from iwm.model._rng import BLOCK, n_blocks
 
 R = TypeVar("R")
@@ -20,6 +22,22 @@ Progress = Callable[[int, int], None]
 """Called as ``progress(people_done, people_total)`` after each finished task."""
 
 MAX_N = 50_000_000
+
+
+BACKENDS = ("numpy", "numba")
+"""How a process is computed: the NumPy reference implementation, or the fused kernels compiled
+by numba (bit-identical to it)."""
+
+
+def check_backend(backend: object) -> str:
+    """``backend`` as given, or the fast one (numba when importable, else numpy) for None."""
+    if backend is None:
+        return "numba" if HAVE_NUMBA else "numpy"
+    if backend not in BACKENDS:
+        raise ParameterError("backend", f"one of {', '.join(BACKENDS)} or None (the fastest available)", backend)
+    if backend == "numba" and not HAVE_NUMBA:
+        raise ParameterError("backend", "numba installed (pip install numba), or backend='numpy'", backend)
+    return str(backend)
 
 
 def check_workers(chunk_size: int, workers: int) -> tuple[int, int]:

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm._errors import ParameterError
-from iwm.model._blocks import MAX_N, Progress, check_workers, map_blocks
+from iwm.model._blocks import MAX_N, Progress, check_backend, check_workers, map_blocks
 from iwm.model._caregiving import (
     Caregivers,
     CaregivingMix,
@@ -29,27 +29,12 @@ from iwm.model._formation import N_UNIFORMS, CaregiverTerms, FormationParams, _C
 from iwm.model._formation import run_weeks as reference_run_weeks
 from iwm.model._formation_fused import run_weeks as fused_run_weeks
 from iwm.model._params import check_value
-from iwm.model._philox import HAVE_NUMBA, uniforms
+from iwm.model._philox import uniforms
 from iwm.model._population import Population
 from iwm.model._reunion import ReunionParams, reunion
 from iwm.model._rng import BLOCK, block_generator, check_seed
 
 DEFAULT_CHUNK = 8 * BLOCK
-
-BACKENDS = ("numpy", "numba")
-"""How formation's weekly episodes are computed: the NumPy reference or the compiled (numba)
-kernel. Both give bit-identical results (:mod:`iwm.model._formation_fused`)."""
-
-
-def check_backend(backend: object) -> str:
-    """``backend`` as given, or the fast one (numba when importable, else numpy) for None."""
-    if backend is None:
-        return "numba" if HAVE_NUMBA else "numpy"
-    if backend not in BACKENDS:
-        raise ParameterError("backend", f"one of {', '.join(BACKENDS)} or None (the fastest available)", backend)
-    if backend == "numba" and not HAVE_NUMBA:
-        raise ParameterError("backend", "numba installed (pip install numba), or backend='numpy'", backend)
-    return str(backend)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -29,7 +29,7 @@ from iwm.model._adult import (
     pairing_index,
     update_model,
 )
-from iwm.model._blocks import Progress, check_workers, map_blocks
+from iwm.model._blocks import Progress, check_backend, check_workers, map_blocks
 from iwm.model._day import day
 from iwm.model._life_events import N_EVENT_DRAWS, LifeEventParams, _Memory, life_events
 from iwm.model._momentary import follow_state, momentary_availability, momentary_self_worth, momentary_suppression
@@ -67,23 +67,6 @@ stream) started at the counter (0, week, SUB_MARKET, community): its draws run t
 counter word 0, so no two communities or weeks share a number, and no person draw (whose
 counter word 3 is 0 and whose sub is never SUB_MARKET) meets them."""
 MAX_YEARS = 80
-
-BACKENDS = ("numpy", "numba")
-"""How the adult day is computed: ``"numpy"``, the reference, step by step over whole columns
-(:func:`iwm.model._day.day`); ``"numba"``, the same arithmetic as compiled passes over the
-columns (:mod:`iwm.model._day_fused`), several times faster. Both draw the same numbers and
-give the same results (``tests/test_fused_adult.py``). The weekly steps are NumPy in both."""
-
-
-def check_backend(backend: object) -> str:
-    """The backend to use: ``None`` picks numba where it is installed, else NumPy."""
-    if backend is None:
-        return "numba" if _day_fused.HAVE_NUMBA else "numpy"
-    if backend not in BACKENDS:
-        raise ParameterError("backend", 'None, "numpy" or "numba"', backend)
-    if backend == "numba" and not _day_fused.HAVE_NUMBA:
-        raise ParameterError("backend", '"numpy" or None where numba is not installed', backend)
-    return str(backend)
 
 
 _PAIR_SUMS = ("days", "satisfaction", "conflict", "pw_x", "pw_y", "pw_xy", "pw_xx", "pw_yy")
