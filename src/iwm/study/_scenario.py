@@ -205,8 +205,13 @@ class Recorders(BaseModel):
 
 
 class Execution(BaseModel):
+    """How the task is computed: never what it computes (results are bit-identical)."""
+
     model_config = _STRICT
     chunk_size: Annotated[int, Field(ge=1, le=MAX_N, strict=True)] = 32768
+    backend: Literal["numpy", "numba"] | None = None
+    """``numpy`` (the reference implementation) or ``numba`` (the fused kernels); none: the
+    fastest installed (:func:`iwm.model._blocks.check_backend`)."""
 
 
 class Scenario(BaseModel):

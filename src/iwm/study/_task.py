@@ -148,6 +148,7 @@ def run_task(
         infant_readout=build(InfantReadout, sc.population.infant_readout),
         transmission=build(TransmissionParams, sc.population.transmission),
         chunk_size=sc.execution.chunk_size,
+        backend=sc.execution.backend,
         progress=stage(0),
     )
     pop = formed.population
@@ -185,6 +186,7 @@ def run_task(
             events=build(LifeEventParams, adult.events) if adult.events is not None else None,
             snapshot_years=snapshot_years,
             chunk_size=sc.execution.chunk_size,
+            backend=sc.execution.backend,
             progress=stage(1),
         )
         summary.update(_adult_summary(life, readout, style18))
