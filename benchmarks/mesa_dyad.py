@@ -38,16 +38,17 @@ import numpy as np
 
 import iwm
 from iwm.measure._readout import ADULT_READOUT
+from iwm.model import _day_fused, _philox
 from iwm.model._adult import DAYS_PER_WEEK, N_DAILY, SECURE_THRESHOLD, WEEKS_PER_YEAR, _Adults
 from iwm.model._adult import derive_strategy as iwm_derive_strategy
 from iwm.model._adult import update_model as iwm_update_model
+from iwm.model._blocks import check_backend
 from iwm.model._day import Day
 from iwm.model._day import day as iwm_day
 from iwm.model._expectation import V_BEST, V_WORST
-from iwm.model._life import COUPLES_STREAM
+from iwm.model._life import COUPLES_STREAM, SUB_DAY
 from iwm.model._momentary import follow_state as iwm_follow_state
 from iwm.model._population import DTYPE
-from iwm.model._rng import block_generator
 
 Draws = Callable[[int], np.ndarray]
 """Injected uniforms: day index (0-based) -> array of shape (N_DAILY, n), iwm's layout."""
@@ -492,24 +493,29 @@ def iwm_couples(
     mechanisms: iwm.Mechanisms | None = None,
     draws: Draws | None = None,
     on_day: Callable[[int, Day, _Adults], None] | None = None,
+    backend: str | None = None,
 ) -> dict[str, Any]:
     """The workload of :func:`iwm.simulate_couples` on iwm's kernel, without recording traces.
 
-    ``draws`` injects the uniforms (as for :class:`DyadModel`); ``on_day(t, day, state)`` sees
-    each day's events before the weekly revision. Returns the means of the final state and the
-    state itself (under ``"state"``).
+    ``draws`` injects the uniforms (as for :class:`DyadModel`; the NumPy day then runs);
+    otherwise the day draws its own counter-based numbers on ``backend`` (None: the fastest
+    installed, the fused kernels). ``on_day(t, day, state)`` sees each day's events before the
+    weekly revision. Returns the means of the final state and the state itself (under ``"state"``).
     """
     p, m = params or iwm.AdultParams(), mechanisms or iwm.Mechanisms()
     s = couples_state(pop_a, pop_b, p, m)
-    g = block_generator(seed, COUPLES_STREAM, 0)
-    buf = np.empty((N_DAILY, s.n), dtype=DTYPE)
+    fused = _day_fused.Buffers.new([0, s.n]) if draws is None and check_backend(backend) == "numba" else None
     for t in range(days):
-        if draws is None:
-            g.random(out=buf, dtype=DTYPE)
-            u = buf
+        if fused is not None:
+            today = _day_fused.day(
+                s, p, seed=seed, stream=COUPLES_STREAM, step=t, sub=SUB_DAY, first_person=0, buf=fused
+            )
         else:
-            u = np.asarray(draws(t), dtype=DTYPE)
-        today = iwm_day(s, u, p)
+            if draws is None:
+                u = _philox.uniforms(seed, COUPLES_STREAM, t, 0, s.n, k=N_DAILY, sub=SUB_DAY)
+            else:
+                u = np.asarray(draws(t), dtype=DTYPE)
+            today = iwm_day(s, u, p)
         if on_day is not None:
             on_day(t, today, s)
         if (t + 1) % DAYS_PER_WEEK == 0:
@@ -537,11 +543,14 @@ def mesa_couples(pop_a: iwm.Population, pop_b: iwm.Population, days: int, seed: 
     return model.summary()
 
 
-def compare(n: int = 10_000, days: int = 182, seed: int = 0, repeats: int = 3) -> dict[str, Any]:
+def compare(
+    n: int = 10_000, days: int = 182, seed: int = 0, repeats: int = 3, backend: str | None = None
+) -> dict[str, Any]:
     """Time iwm and the Mesa reference on the same ``n`` people, rules and ``days``, in one process.
 
     People are formed under low-risk caregiving (not timed) and paired first half with second
-    half. iwm is timed best of ``repeats``, Mesa once (building the agents is included for
+    half. iwm (on ``backend``, None: the fastest installed) is timed best of ``repeats`` after
+    one untimed day that compiles the kernels, Mesa once (building the agents is included for
     Mesa, as setting up the columns is for iwm). ``ratio`` = Mesa seconds / iwm seconds.
     """
     if n % 2:
@@ -549,10 +558,12 @@ def compare(n: int = 10_000, days: int = 182, seed: int = 0, repeats: int = 3) -
     pop = iwm.develop("low-risk", n=n, seed=seed).population
     k = n // 2
     pop_a, pop_b = pop.take(slice(0, k)), pop.take(slice(k, n))
+    backend = check_backend(backend)
+    iwm_couples(pop_a.take(slice(0, 8)), pop_b.take(slice(0, 8)), 7, seed, backend=backend)  # compile
     times = []
     for r in range(repeats):
         start = time.perf_counter()
-        iwm_summary = iwm_couples(pop_a, pop_b, days, seed + r)
+        iwm_summary = iwm_couples(pop_a, pop_b, days, seed + r, backend=backend)
         times.append(time.perf_counter() - start)
     iwm_s = min(times)
     start = time.perf_counter()
@@ -569,6 +580,7 @@ def compare(n: int = 10_000, days: int = 182, seed: int = 0, repeats: int = 3) -
         "iwm_agent_days_per_second": agent_days / iwm_s,
         "mesa_agent_days_per_second": agent_days / mesa_s,
         "ratio": mesa_s / iwm_s,
+        "backend": backend,
         "mesa_version": mesa.__version__,
         "iwm_summary": iwm_summary,
         "mesa_summary": mesa_summary,
