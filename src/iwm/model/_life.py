@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm._errors import ParameterError
-from iwm.model import _day_fused, _philox
+from iwm.model import _day_fused, _philox, _week_fused
 from iwm.model._adult import (
     DAYS_PER_WEEK,
     N_DAILY,
@@ -207,13 +207,15 @@ def relationships_week(
     *,
     seed: int,
     week: int,
+    backend: str = "numpy",
 ) -> None:
     """Relationships deepen or end, then single people meet someone (once a week).
 
     Each partner decides for themselves whether to stay (the investment model, Rusbult 1983;
     :func:`iwm.model._partner_choice.leaving`), and a relationship ends when either leaves.
     The leave draw is person's (:data:`SUB_LEAVE`), the market's its community's
-    (:func:`market_generator`)."""
+    (:func:`market_generator`). The ``"numba"`` backend judges all communities' candidates in one
+    compiled pass (:func:`_markets_fused`), with the same bits."""
     gain = dependence(s)
     milestone = commit(s, gain, p)
     p_leave = leaving(s, gain, milestone, p)
@@ -228,6 +230,9 @@ def relationships_week(
         s.distress[people] += p.breakup_distress
         _unpair(s, people)
     open_ = openness(s, p)
+    if backend == "numba":
+        _markets_fused(s, led, communities, open_, p, m, seed=seed, week=week)
+        return
     for community, lo, hi in communities:
         g = market_generator(seed, ADULT_STREAM, community, week)
         _market(s, led, g, lo + np.flatnonzero(s.paired[lo:hi] == 0), open_, p, m)
@@ -252,6 +257,46 @@ def _market(
     s.paired[both] = 1
     # a new partner is first seen through the general model (transference)
     s.trust[both] = s.other_availability()[both]
+    s.satisfaction[both] = s.trust[both] * s.importance[both]
+    kinds = pairing_index(s.style[a], s.style[b])
+    led.reset(both, np.concatenate([kinds, kinds]))
+
+
+def _markets_fused(
+    s: _Adults, led: _Ledger, communities: list[Community], open_: F, p: AdultParams, m: Mechanisms, *, seed: int, week: int
+) -> None:
+    """All communities' markets of a week, as :func:`_market` runs them one by one: the same
+    generator draws per community, the attraction of every pair judged in one compiled pass
+    (:func:`iwm.model._week_fused.market_logits`; NumPy's float32 ``exp`` for the logistic),
+    and the couples formed at once (communities share no one, and the general model of
+    others, which a new partner is first seen through, does not change during the market)."""
+    firsts, seconds, draws, seg = [], [], [], [0]
+    for community, lo, hi in communities:
+        g = market_generator(seed, ADULT_STREAM, community, week)
+        order = g.permutation(lo + np.flatnonzero(s.paired[lo:hi] == 0))
+        half = order.shape[0] // 2
+        firsts.append(order[:half])
+        seconds.append(order[half : 2 * half])
+        draws.append(g.random((2, half), dtype=DTYPE))
+        seg.append(seg[-1] + half)
+    a, b = np.concatenate(firsts), np.concatenate(seconds)
+    if a.shape[0] == 0:
+        return
+    u = np.concatenate(draws, axis=1)
+    bounds, oa = np.asarray(seg, np.int64), s.other_availability()
+    columns = (oa, s.importance, s.responsiveness, s.hyper)
+    arg = _week_fused.market_logits(a, b, bounds, *columns, p, m.repetition_compulsion)
+    wants_b = u[0] < open_[a] * (1 / (1 + np.exp(arg))).astype(DTYPE)
+    arg = _week_fused.market_logits(b, a, bounds, *columns, p, m.repetition_compulsion)
+    wants_a = u[1] < open_[b] * (1 / (1 + np.exp(arg))).astype(DTYPE)
+    match = wants_a & wants_b
+    a, b = a[match], b[match]
+    if a.shape[0] == 0:
+        return
+    s.partner[a], s.partner[b] = b, a
+    both = np.concatenate([a, b])
+    s.paired[both] = 1
+    s.trust[both] = oa[both]
     s.satisfaction[both] = s.trust[both] * s.importance[both]
     kinds = pairing_index(s.style[a], s.style[b])
     led.reset(both, np.concatenate([kinds, kinds]))
@@ -334,7 +379,7 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
     for i in np.flatnonzero(np.asarray(spec.snapshots) == 0):
         snapshots[i] = s.population()
     for week in range(spec.weeks):
-        relationships_week(s, led, communities, p, mech, seed=spec.seed, week=week)
+        relationships_week(s, led, communities, p, mech, seed=spec.seed, week=week, backend=spec.backend)
         for d in range(DAYS_PER_WEEK):
             step = week * DAYS_PER_WEEK + d
             if spec.prime is not None and primed is not None and step == spec.prime.day:
