@@ -357,6 +357,14 @@ interact, so this changes speed only."""
 Flags = NDArray[np.bool_] | None
 
 
+def _derive(s: _Adults, p: AdultParams, m: Mechanisms, backend: str) -> None:
+    """:func:`iwm.model._adult.derive_strategy`, compiled for the ``"numba"`` backend (same bits)."""
+    if backend == "numba":
+        _week_fused.derive(s, p, m)
+    else:
+        derive_strategy(s, p, m)
+
+
 def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags, first_block: int) -> Group:
     """Adult life of consecutive communities (blocks) starting at ``first_block``."""
     p, mech, therapy, events = spec.params, spec.mechanisms, spec.therapy, spec.events
@@ -366,7 +374,7 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
     first_person = first_block * BLOCK
     s = _Adults.of(pop)
     led = _Ledger.new(s, sizes, first_block)
-    derive_strategy(s, p, mech)
+    _derive(s, p, mech, spec.backend)
     in_therapy = np.flatnonzero(clients) if therapy is not None and clients is not None else None
     memory = _Memory.of(s) if in_therapy is not None else None
     hits = np.zeros(s.n, np.int32)
@@ -401,8 +409,11 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
                 led.record_day(s, day(s, u, p), yesterday)
             if spec.prime is not None:
                 fade(s, spec.prime.params)
-        update_model(s, p)
-        follow_state(s, p, DAYS_PER_WEEK)  # the week's momentary state moves the trait
+        if fused is not None:  # the same two steps, as one compiled pass
+            _week_fused.revise(s, p)
+        else:
+            update_model(s, p)
+            follow_state(s, p, DAYS_PER_WEEK)  # the week's momentary state moves the trait
         if events is not None:
             u = _philox.uniforms(spec.seed, ADULT_STREAM, week, first_person, s.n, k=N_EVENT_DRAWS, sub=SUB_EVENTS)
             hits += life_events(s, u, events, memory)
@@ -411,7 +422,7 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
                 memory = _Memory.of(s)
                 memory.treated[in_therapy] = True
             session(s, in_therapy, therapy.params, therapy.components)
-        derive_strategy(s, p, mech)
+        _derive(s, p, mech, spec.backend)
         for i in np.flatnonzero(np.asarray(spec.snapshots) == week + 1):
             snapshots[i] = s.population()
     led.flush(np.flatnonzero(s.paired > 0), ended=False)
@@ -669,7 +680,10 @@ def simulate_couples(
         }
         for f in TRACE_FIELDS:
             trace[f][t] = row[f]
-        if (t + 1) % DAYS_PER_WEEK == 0:
+        if (t + 1) % DAYS_PER_WEEK == 0 and fused is not None:
+            _week_fused.revise(s, p)
+            _week_fused.derive(s, p, mech)
+        elif (t + 1) % DAYS_PER_WEEK == 0:
             update_model(s, p)
             follow_state(s, p, DAYS_PER_WEEK)
             derive_strategy(s, p, mech)

@@ -26,13 +26,15 @@ import functools
 import numpy as np
 from numpy.typing import NDArray
 
-from iwm.model import _philox
-from iwm.model._adult import AdultParams
+from iwm.model import _momentary, _philox
+from iwm.model._adult import _THRESHOLD_REF, DAYS_PER_WEEK, SECURE_THRESHOLD, WEEKS_PER_YEAR, AdultParams, Mechanisms, _Adults
 
 HAVE_NUMBA = _philox.HAVE_NUMBA
 F = NDArray[np.float32]
 
-_MARKET = ("attraction_security", "neg_acceptance_slope")
+BUCKETS = 1024
+"""Buckets of [0, 1) that start the search for a point among a market's sorted values (the
+result is the binary search's: buckets only narrow where it starts)."""
 
 
 @functools.lru_cache(maxsize=16)
@@ -41,39 +43,228 @@ def market_constants(p: AdultParams) -> F:
     return np.array([p.attraction_security, -p.acceptance_slope], dtype=np.float32)
 
 
+REVISED = (
+    "W_a",
+    "W_b",
+    "A_a",
+    "A_b",
+    "D_a",
+    "D_b",
+    "threshold",
+    "signalling",
+    "suppression",
+    "plasticity",
+    "age",
+    "trust",
+    "ev_shown",
+    "ev_seen",
+    "ev_hostile",
+    "ev_rejected",
+    "availability_state",
+    "self_worth_state",
+    "week_availability_state",
+    "week_self_worth_state",
+)
+"""The columns the week's end (:func:`revise`) reads or writes, in the kernel's order."""
+(
+    R_WA,
+    R_WB,
+    R_AA,
+    R_AB,
+    R_DA,
+    R_DB,
+    R_THRESHOLD,
+    R_SIGNALLING,
+    R_SUPPRESSION,
+    R_PLASTICITY,
+    R_AGE,
+    R_TRUST,
+    R_SHOWN,
+    R_SEEN,
+    R_HOSTILE,
+    R_REJECTED,
+    R_AV_STATE,
+    R_SW_STATE,
+    R_WEEK_AV,
+    R_WEEK_SW,
+) = range(len(REVISED))
+
+DERIVED_FROM = (
+    "W_a",
+    "W_b",
+    "A_a",
+    "A_b",
+    "D_a",
+    "D_b",
+    "self_reliance",
+    "signalling",
+    "threshold",
+    "suppression",
+    "awareness",
+    "regulation",
+)
+"""The model's columns :func:`derive` reads."""
+DERIVED = (
+    "hyper",
+    "deact",
+    "appraisal",
+    "fear_gain",
+    "gain",
+    "threshold_eff",
+    "protest_gain",
+    "responsiveness",
+    "tolerance",
+    "expect_offset",
+    "pull",
+    "recovery",
+    "retention",
+    "distancing",
+    "trust_down",
+    "trust_extra_down",
+    "importance",
+)
+"""The weekly constants :func:`derive` writes (those of :func:`iwm.model._adult.derive_strategy`)."""
+
+
+@functools.lru_cache(maxsize=16)
+def revision_constants(p: AdultParams) -> F:
+    """update_model's and follow_state's float32 constants, as the reference rounds them."""
+    values = [
+        p.evidence_rate,
+        2,
+        p.danger_rate,
+        p.danger_safety_weight,
+        DAYS_PER_WEEK,
+        1e-6,
+        p.strategy_rate,
+        SECURE_THRESHOLD,
+        1 / WEEKS_PER_YEAR,
+        p.trait_rate / DAYS_PER_WEEK,
+        _momentary._LO,
+        _momentary._HI,
+        _momentary._MIN_COUNT,
+    ]
+    return np.array(values, dtype=np.float32)
+
+
+@functools.lru_cache(maxsize=16)
+def strategy_constants(p: AdultParams, m: Mechanisms) -> F:
+    """derive_strategy's float32 constants (a Python float meets a float32 column as its
+    float32 rounding; ``1 + p.distrust`` is a Python sum first, as in the reference), and the
+    mechanisms' switches as 0 or 1."""
+    values = [
+        p.hyper_base,
+        p.hyper_doubt,
+        p.hyper_uncertainty,
+        p.hyper_signalling,
+        p.hyper_threshold,
+        p.hyper_danger,
+        -p.deact_value,
+        p.deact_suppression,
+        p.deact_threshold,
+        p.deact_reliance,
+        _THRESHOLD_REF,
+        p.vigilance,
+        p.fear_weight,
+        p.amplification,
+        p.protest,
+        p.responsiveness,
+        p.responsiveness_trust,
+        p.responsiveness_deactivation,
+        p.tolerance,
+        p.tolerance_deactivation,
+        p.rejection_sensitivity,
+        p.perception_bias,
+        p.recovery_floor,
+        p.recovery,
+        p.deactivating_recovery,
+        p.distancing,
+        p.trust_up,
+        1 + p.distrust,
+        p.distrust_danger,
+        p.devaluation,
+        m.vulnerability_avoidance,
+        m.defensive_behaviours,
+        m.projection,
+    ]
+    return np.array(values, dtype=np.float32)
+
+
+def _columns(s: _Adults, names: tuple[str, ...]) -> tuple[F, ...]:
+    cols = tuple(getattr(s, name) for name in names)
+    for name, c in zip(names, cols, strict=True):
+        if c.dtype != np.float32 or c.ndim != 1 or not c.flags.c_contiguous or c.shape[0] != s.n:
+            raise TypeError(f"_Adults.{name}: a contiguous float32 column of length {s.n}, got {c.dtype} {c.shape}")
+    return cols
+
+
+def revise(s: _Adults, p: AdultParams) -> None:
+    """The week's end, as :func:`iwm.model._adult.update_model` then
+    :func:`iwm.model._momentary.follow_state` (a week of :data:`DAYS_PER_WEEK` days), in one
+    compiled pass (in place)."""
+    _revise(_columns(s, REVISED), revision_constants(p))
+
+
+def derive(s: _Adults, p: AdultParams, m: Mechanisms) -> None:
+    """:func:`iwm.model._adult.derive_strategy` in one compiled pass: the weekly constants are
+    written into the columns ``s`` holds (in place)."""
+    _derive(_columns(s, DERIVED_FROM), _columns(s, DERIVED), strategy_constants(p, m))
+
+
 if HAVE_NUMBA:
     import numba
 
     _f32 = np.float32
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _running_sums(xs, seg, sums):  # type: ignore[no-untyped-def]
-        """``sums[seg[c] + c + j]``: the sum of the first ``j`` values of market ``c``'s
-        sorted ``xs`` (from 0, one more entry than the market has values), as NumPy's
-        ``cumsum`` adds them: in order."""
+    def _prefix(xs, seg, sums, index):  # type: ignore[no-untyped-def]
+        """Per market ``c`` (values ``xs[seg[c]:seg[c + 1]]``, sorted): ``sums[seg[c] + c + j]``,
+        the sum of its first ``j`` values from 0, as NumPy's ``cumsum`` adds them (in order),
+        and ``index[c, b]``, how many of its values lie below ``b / BUCKETS`` (where a
+        search for a point starts, :func:`_count_at_most`)."""
         for c in range(seg.shape[0] - 1):
+            lo, hi = seg[c], seg[c + 1]
             total = 0.0
-            sums[seg[c] + c] = total
-            for j in range(seg[c], seg[c + 1]):
+            sums[lo + c] = total
+            for j in range(lo, hi):
                 total += xs[j]
                 sums[j + c + 1] = total
+            j = lo
+            for b in range(BUCKETS + 1):
+                edge = np.float64(b) / BUCKETS
+                while j < hi and xs[j] < edge:
+                    j += 1
+                index[c, b] = j - lo
 
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
-    def _mean_distance(t, xs, sums, m):  # type: ignore[no-untyped-def]
-        """Mean of ``|t - x|`` over the sorted ``xs[:m]`` (float64), as the reference's."""
-        k, top = 0, m  # k: how many of xs are <= t (binary search, searchsorted side="right")
+    def _count_at_most(t, xs, index, m):  # type: ignore[no-untyped-def]
+        """How many of the sorted ``xs[:m]`` are <= ``t`` (``searchsorted(side="right")``):
+        a binary search between the counts below the edges of ``t``'s bucket."""
+        if t < 0.0:
+            k, top = 0, index[0]
+        elif t >= 1.0:
+            k, top = index[BUCKETS], m
+        else:
+            b = np.int64(t * BUCKETS)  # b / BUCKETS <= t < (b + 1) / BUCKETS, exactly
+            k, top = index[b], index[b + 1]
         while k < top:
             mid = (k + top) >> 1
             if xs[mid] <= t:
                 k = mid + 1
             else:
                 top = mid
+        return k
+
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _mean_distance(t, xs, sums, index, m):  # type: ignore[no-untyped-def]
+        """Mean of ``|t - x|`` over the sorted ``xs[:m]`` (float64), as the reference's."""
+        k = _count_at_most(t, xs, index, m)
         below = np.float64(k) * t - sums[k]
         above = (sums[m] - sums[k]) - np.float64(m - k) * t
         return (below + above) / np.float64(m)
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _logits(chooser, candidate, seg, oa, imp, resp, hyper, k, familiarity, weight, xr, xh, sr, sh, out):  # type: ignore[no-untyped-def]
+    def _logits(chooser, candidate, seg, oa, imp, resp, hyper, k, familiarity, weight, xr, xh, sr, sh, ir, ih, out):  # type: ignore[no-untyped-def]
         for c in range(seg.shape[0] - 1):
             lo, hi = seg[c], seg[c + 1]
             m = hi - lo
@@ -84,8 +275,8 @@ if HAVE_NUMBA:
                 if familiarity:
                     other = _f32(1) - expected
                     distance = np.abs(expected - resp[ca]) + np.abs(other - hyper[ca])
-                    mean = _mean_distance(np.float64(expected), xr[lo:hi], sr[lo + c : hi + c + 1], m)
-                    mean = mean + _mean_distance(np.float64(other), xh[lo:hi], sh[lo + c : hi + c + 1], m)
+                    mean = _mean_distance(np.float64(expected), xr[lo:hi], sr[lo + c : hi + c + 1], ir[c], m)
+                    mean = mean + _mean_distance(np.float64(other), xh[lo:hi], sh[lo + c : hi + c + 1], ih[c], m)
                     fam = 0.5 * (mean - np.float64(distance))
                     attract = _f32(np.float64(attract) + weight * fam)
                 out[i] = k[1] * attract
@@ -112,8 +303,10 @@ if HAVE_NUMBA:
                 at = slice(seg[c], seg[c + 1])
                 xr[at] = np.sort(s_responsiveness[candidate[at]].astype(np.float64))
                 xh[at] = np.sort(s_hyper[candidate[at]].astype(np.float64))
-            _running_sums(xr, seg, sr)
-            _running_sums(xh, seg, sh)
+        ir, ih = np.empty((markets, BUCKETS + 1), np.int64), np.empty((markets, BUCKETS + 1), np.int64)
+        if familiarity:
+            _prefix(xr, seg, sr, ir)
+            _prefix(xh, seg, sh, ih)
         out = np.empty(n, np.float32)
         _logits(
             chooser,
@@ -130,6 +323,131 @@ if HAVE_NUMBA:
             xh,
             sr,
             sh,
+            ir,
+            ih,
             out,
         )
         return out
+
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _mx(a, b):  # type: ignore[no-untyped-def]
+        """np.clip's lower bound ``b`` (a NaN passes; at a tie, ``a``)."""
+        return b if b > a else a
+
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _mn(a, b):  # type: ignore[no-untyped-def]
+        """np.clip's upper bound ``b``."""
+        return b if b < a else a
+
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _maximum(a, b):  # type: ignore[no-untyped-def]
+        """np.maximum with a bound ``b`` (a NaN passes; at a tie, ``b``, as NumPy's)."""
+        return a if (a > b or a != a) else b
+
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _minimum(a, b):  # type: ignore[no-untyped-def]
+        """np.minimum with a bound ``b``."""
+        return a if (a < b or a != a) else b
+
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _shift_mean(S, ia, ib, i, step, K):  # type: ignore[no-untyped-def]
+        """iwm.model._momentary._shift_mean for person ``i``."""
+        a, b = S[ia][i], S[ib][i]
+        total = a + b
+        mean = a / total
+        variance = mean * (_f32(1) - mean) / (total + _f32(1))
+        mean = mean + step
+        mean = _mn(_mx(mean, K[10]), K[11])
+        total = _maximum(mean * (_f32(1) - mean) / variance - _f32(1), K[12])
+        a = total * mean
+        S[ia][i] = a
+        S[ib][i] = total - a
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _revise(S, K):  # type: ignore[no-untyped-def]
+        """update_model, then follow_state, per person (see :func:`revise`)."""
+        one, zero = _f32(1), _f32(0)
+        for i in range(np.uint64(S[0].shape[0])):
+            plasticity, shown, seen = S[R_PLASTICITY][i], S[R_SHOWN][i], S[R_SEEN][i]
+            k = plasticity * K[0]
+            S[R_AA][i] += seen * k
+            S[R_AB][i] += (shown - seen) * k
+            S[R_WA][i] += seen * k
+            S[R_WB][i] += (K[1] * k) * S[R_REJECTED][i]
+            kd = plasticity * K[2]
+            S[R_DA][i] += kd * S[R_HOSTILE][i]
+            S[R_DB][i] += kd * K[3] * _maximum(K[4] - S[R_HOSTILE][i], zero)
+            met = seen / _maximum(shown, K[5]) if shown > zero else S[R_TRUST][i]
+            surprise = (met - S[R_AA][i] / (S[R_AA][i] + S[R_AB][i])) * _minimum(shown, one)
+            better = _maximum(K[6] * plasticity * surprise, zero)
+            S[R_SUPPRESSION][i] -= better * S[R_SUPPRESSION][i]
+            S[R_SIGNALLING][i] -= better * (S[R_SIGNALLING][i] - one)
+            S[R_THRESHOLD][i] += better * (K[7] - S[R_THRESHOLD][i])
+            S[R_AGE][i] += K[8]
+            S[R_SHOWN][i] = zero
+            S[R_SEEN][i] = zero
+            S[R_HOSTILE][i] = zero
+            S[R_REJECTED][i] = zero
+            kt = K[9] * plasticity
+            step_a = S[R_WEEK_AV][i] * kt
+            step_w = S[R_WEEK_SW][i] * kt
+            _shift_mean(S, R_AA, R_AB, i, step_a, K)
+            _shift_mean(S, R_WA, R_WB, i, step_w, K)
+            S[R_AV_STATE][i] -= step_a
+            S[R_SW_STATE][i] -= step_w
+            S[R_WEEK_AV][i] = zero
+            S[R_WEEK_SW][i] = zero
+
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _strategy(M, K, i):  # type: ignore[no-untyped-def]
+        """strategy_of for person ``i``: (hyperactivation, deactivation, availability, danger)."""
+        one, half, zero = _f32(1), _f32(0.5), _f32(0)
+        w = M[0][i] / (M[0][i] + M[1][i])
+        a = M[2][i] / (M[2][i] + M[3][i])
+        d = M[4][i] / (M[4][i] + M[5][i])
+        reliance, threshold = M[6][i], M[8][i]
+        doubt = (one - w) * (one - reliance)
+        uncertainty = _f32(4) * a * (one - a)
+        hyper = K[0] + K[1] * (doubt - half)
+        hyper = hyper + K[2] * (uncertainty - half)
+        hyper = hyper + K[3] * (M[7][i] - one)
+        hyper = hyper + K[4] * _maximum(K[10] - threshold, zero)
+        hyper = hyper + K[5] * d
+        value = a - (one - a) * (half + (one - w)) - d  # relationship_value (C3)
+        deact = K[6] * value + K[7] * M[9][i]
+        deact = deact + K[8] * _maximum(threshold - K[10], zero)
+        deact = deact + K[9] * reliance
+        return _mn(_mx(hyper, zero), one), _mn(_mx(deact, zero), one), a, d
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _derive(M, D, K):  # type: ignore[no-untyped-def]
+        """derive_strategy per person (see :func:`derive`); ``D`` in the order of DERIVED."""
+        one, half, zero = _f32(1), _f32(0.5), _f32(0)
+        avoid, defend = K[30] > zero, K[31] > zero
+        for i in range(np.uint64(M[0].shape[0])):
+            hyper, deact, a, d = _strategy(M, K, i)
+            suppression = M[9][i]
+            D[0][i] = hyper
+            D[1][i] = deact
+            D[2][i] = one + K[11] * hyper
+            D[3][i] = K[12] * d
+            hidden = suppression if avoid else zero
+            amplified = M[7][i] + K[13] * hyper if defend else one
+            D[4][i] = (one - hidden) * amplified
+            threshold = M[8][i] * (one - hyper)
+            D[5][i] = threshold if avoid else _minimum(threshold, K[10])
+            D[6][i] = K[14] * hyper * K[31]
+            responsiveness = K[15] + K[16] * (a - half)
+            D[7][i] = _mn(_mx(responsiveness - K[17] * deact, zero), one)
+            D[8][i] = K[18] * (one - K[19] * suppression)
+            D[9][i] = half * a - K[20] * hyper
+            D[10][i] = K[21] * (one - M[10][i]) * K[32]
+            recovery = K[22] + K[23] * M[11][i]
+            recovery = _mn(_mx(recovery + K[24] * suppression, zero), one)
+            D[11][i] = recovery
+            D[12][i] = one - recovery
+            D[13][i] = K[25] * suppression * K[31]
+            trust_down = K[26] * (K[27] + K[28] * d)
+            D[14][i] = trust_down
+            D[15][i] = trust_down - K[26]
+            D[16][i] = _mn(_mx(one - K[29] * M[6][i], zero), one)
