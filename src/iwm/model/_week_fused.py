@@ -127,8 +127,10 @@ DERIVED = (
 
 
 @functools.lru_cache(maxsize=16)
-def revision_constants(p: AdultParams) -> F:
-    """update_model's and follow_state's float32 constants, as the reference rounds them."""
+def revision_constants(p: AdultParams) -> tuple[np.float32, ...]:
+    """update_model's and follow_state's float32 constants, as the reference rounds them (a
+    tuple: the kernel holds them in registers, where constants in an array, which the
+    compiler must assume a column's store may change, kept the loop from vectorizing)."""
     values = [
         p.evidence_rate,
         2,
@@ -144,11 +146,11 @@ def revision_constants(p: AdultParams) -> F:
         _momentary._HI,
         _momentary._MIN_COUNT,
     ]
-    return np.array(values, dtype=np.float32)
+    return tuple(np.float32(v) for v in values)
 
 
 @functools.lru_cache(maxsize=16)
-def strategy_constants(p: AdultParams, m: Mechanisms) -> F:
+def strategy_constants(p: AdultParams, m: Mechanisms) -> tuple[np.float32, ...]:
     """derive_strategy's float32 constants (a Python float meets a float32 column as its
     float32 rounding; ``1 + p.distrust`` is a Python sum first, as in the reference), and the
     mechanisms' switches as 0 or 1."""
@@ -187,7 +189,7 @@ def strategy_constants(p: AdultParams, m: Mechanisms) -> F:
         m.defensive_behaviours,
         m.projection,
     ]
-    return np.array(values, dtype=np.float32)
+    return tuple(np.float32(v) for v in values)
 
 
 def _columns(s: _Adults, names: tuple[str, ...]) -> tuple[F, ...]:
@@ -365,9 +367,12 @@ if HAVE_NUMBA:
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
     def _revise(S, K):  # type: ignore[no-untyped-def]
-        """update_model, then follow_state, per person (see :func:`revise`)."""
+        """update_model, then follow_state (see :func:`revise`). Loops that write at most six
+        columns each: with more, the compiler, which must check at run time that the columns
+        do not overlap, gives up vectorizing."""
         one, zero = _f32(1), _f32(0)
-        for i in range(np.uint64(S[0].shape[0])):
+        n = np.uint64(S[0].shape[0])
+        for i in range(n):  # the week's evidence revises the beliefs
             plasticity, shown, seen = S[R_PLASTICITY][i], S[R_SHOWN][i], S[R_SEEN][i]
             k = plasticity * K[0]
             S[R_AA][i] += seen * k
@@ -377,24 +382,29 @@ if HAVE_NUMBA:
             kd = plasticity * K[2]
             S[R_DA][i] += kd * S[R_HOSTILE][i]
             S[R_DB][i] += kd * K[3] * _maximum(K[4] - S[R_HOSTILE][i], zero)
-            met = seen / _maximum(shown, K[5]) if shown > zero else S[R_TRUST][i]
+        for i in range(n):  # and the strategy
+            shown = S[R_SHOWN][i]
+            met = S[R_SEEN][i] / _maximum(shown, K[5]) if shown > zero else S[R_TRUST][i]
             surprise = (met - S[R_AA][i] / (S[R_AA][i] + S[R_AB][i])) * _minimum(shown, one)
-            better = _maximum(K[6] * plasticity * surprise, zero)
+            better = _maximum(K[6] * S[R_PLASTICITY][i] * surprise, zero)
             S[R_SUPPRESSION][i] -= better * S[R_SUPPRESSION][i]
             S[R_SIGNALLING][i] -= better * (S[R_SIGNALLING][i] - one)
             S[R_THRESHOLD][i] += better * (K[7] - S[R_THRESHOLD][i])
             S[R_AGE][i] += K[8]
+        for i in range(n):
             S[R_SHOWN][i] = zero
             S[R_SEEN][i] = zero
             S[R_HOSTILE][i] = zero
             S[R_REJECTED][i] = zero
-            kt = K[9] * plasticity
+        for i in range(n):  # the chronic beliefs follow the week's momentary state
+            kt = K[9] * S[R_PLASTICITY][i]
             step_a = S[R_WEEK_AV][i] * kt
             step_w = S[R_WEEK_SW][i] * kt
             _shift_mean(S, R_AA, R_AB, i, step_a, K)
             _shift_mean(S, R_WA, R_WB, i, step_w, K)
             S[R_AV_STATE][i] -= step_a
             S[R_SW_STATE][i] -= step_w
+        for i in range(n):
             S[R_WEEK_AV][i] = zero
             S[R_WEEK_SW][i] = zero
 
@@ -421,17 +431,22 @@ if HAVE_NUMBA:
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
     def _derive(M, D, K):  # type: ignore[no-untyped-def]
-        """derive_strategy per person (see :func:`derive`); ``D`` in the order of DERIVED."""
+        """derive_strategy (see :func:`derive`); ``D`` in the order of DERIVED. Loops that write
+        at most six columns each (see :func:`_revise`)."""
         one, half, zero = _f32(1), _f32(0.5), _f32(0)
         avoid, defend = K[30] > zero, K[31] > zero
-        for i in range(np.uint64(M[0].shape[0])):
-            hyper, deact, a, d = _strategy(M, K, i)
-            suppression = M[9][i]
+        n = np.uint64(M[0].shape[0])
+        for i in range(n):
+            hyper, deact, _, _ = _strategy(M, K, i)
             D[0][i] = hyper
             D[1][i] = deact
+        for i in range(n):
+            hyper, deact = D[0][i], D[1][i]
+            a = M[2][i] / (M[2][i] + M[3][i])
+            d = M[4][i] / (M[4][i] + M[5][i])
             D[2][i] = one + K[11] * hyper
             D[3][i] = K[12] * d
-            hidden = suppression if avoid else zero
+            hidden = M[9][i] if avoid else zero
             amplified = M[7][i] + K[13] * hyper if defend else one
             D[4][i] = (one - hidden) * amplified
             threshold = M[8][i] * (one - hyper)
@@ -439,6 +454,9 @@ if HAVE_NUMBA:
             D[6][i] = K[14] * hyper * K[31]
             responsiveness = K[15] + K[16] * (a - half)
             D[7][i] = _mn(_mx(responsiveness - K[17] * deact, zero), one)
+        for i in range(n):
+            hyper, suppression = D[0][i], M[9][i]
+            a = M[2][i] / (M[2][i] + M[3][i])
             D[8][i] = K[18] * (one - K[19] * suppression)
             D[9][i] = half * a - K[20] * hyper
             D[10][i] = K[21] * (one - M[10][i]) * K[32]
@@ -447,6 +465,8 @@ if HAVE_NUMBA:
             D[11][i] = recovery
             D[12][i] = one - recovery
             D[13][i] = K[25] * suppression * K[31]
+        for i in range(n):
+            d = M[4][i] / (M[4][i] + M[5][i])
             trust_down = K[26] * (K[27] + K[28] * d)
             D[14][i] = trust_down
             D[15][i] = trust_down - K[26]
