@@ -216,11 +216,16 @@ def relationships_week(
     The leave draw is person's (:data:`SUB_LEAVE`), the market's its community's
     (:func:`market_generator`). The ``"numba"`` backend judges all communities' candidates in one
     compiled pass (:func:`_markets_fused`), with the same bits."""
-    gain = dependence(s)
-    milestone = commit(s, gain, p)
-    p_leave = leaving(s, gain, milestone, p)
-    draw = _philox.uniforms(seed, ADULT_STREAM, week, led.first_person, s.n, k=1, sub=SUB_LEAVE)[0]
-    leaves = (draw < p_leave) & (s.paired > 0)
+    if backend == "numba":
+        leaves = _week_fused.leaves(
+            s, p, seed=seed, stream=ADULT_STREAM, week=week, first_person=led.first_person, sub=SUB_LEAVE
+        )
+    else:
+        gain = dependence(s)
+        milestone = commit(s, gain, p)
+        p_leave = leaving(s, gain, milestone, p)
+        draw = _philox.uniforms(seed, ADULT_STREAM, week, led.first_person, s.n, k=1, sub=SUB_LEAVE)[0]
+        leaves = (draw < p_leave) & (s.paired > 0)
     ending = leaves | leaves[s.partner]
     if ending.any():
         people = np.flatnonzero(ending)

@@ -192,6 +192,40 @@ def strategy_constants(p: AdultParams, m: Mechanisms) -> tuple[np.float32, ...]:
     return tuple(np.float32(v) for v in values)
 
 
+@functools.lru_cache(maxsize=16)
+def leaving_constants(p: AdultParams) -> tuple[np.float32, ...]:
+    """The float32 constants of dependence, commit and leaving (:mod:`iwm.model._partner_choice`)."""
+    values = [p.commitment_rate, p.commitment_cap, p.breakup_base, p.breakup_dissatisfaction, p.milestone_exit]
+    return tuple(np.float32(v) for v in values)
+
+
+STAYING = ("A_a", "A_b", "W_a", "W_b", "importance", "satisfaction", "commitment", "deact", "paired")
+"""The columns :func:`leaves` reads or writes (commitment), in the kernel's order."""
+
+
+def leaves(s: _Adults, p: AdultParams, *, seed: int, stream: int, week: int, first_person: int, sub: int) -> NDArray[np.bool_]:
+    """Who leaves their partner this week, as the reference's first steps of
+    :func:`iwm.model._life.relationships_week` (dependence, commit, leaving, each person's
+    leave draw at ``(person, week, sub)``) decide it, in compiled passes; commitment is
+    updated in place. Draws are computed for paired people only (a draw is a pure function
+    of its coordinates, and the single leave no one)."""
+    key = _philox.key(seed, stream)
+    chance = np.empty(s.n, np.float32)
+    out = np.empty(s.n, np.bool_)
+    _leaves(
+        _columns(s, STAYING),
+        leaving_constants(p),
+        key[0],
+        key[1],
+        np.uint64(first_person),
+        np.uint64(week),
+        np.uint64(sub),
+        chance,
+        out,
+    )
+    return out
+
+
 def _columns(s: _Adults, names: tuple[str, ...]) -> tuple[F, ...]:
     cols = tuple(getattr(s, name) for name in names)
     for name, c in zip(names, cols, strict=True):
@@ -471,3 +505,29 @@ if HAVE_NUMBA:
             D[14][i] = trust_down
             D[15][i] = trust_down - K[26]
             D[16][i] = _mn(_mx(one - K[29] * M[6][i], zero), one)
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _leaves(S, K, k0, k1, first, step, sub, chance, out):  # type: ignore[no-untyped-def]
+        """dependence, commit and leaving (a vectorized loop), then the leave draws of the
+        paired (Philox, a loop of its own); see :func:`leaves`."""
+        one, half, zero = _f32(1), _f32(0.5), _f32(0)
+        n = np.uint64(S[0].shape[0])
+        for i in range(n):
+            level = S[0][i] / (S[0][i] + S[1][i]) * S[4][i]  # comparison_level
+            satisfaction = S[5][i] - level
+            alternatives = level * (S[2][i] / (S[2][i] + S[3][i]))
+            gain = satisfaction - (alternatives - level)
+            before = S[6][i]
+            commitment = before + K[0] * gain
+            commitment = _mn(_mx(commitment, zero), one - K[1] * S[7][i])
+            commitment = commitment * S[8][i]
+            S[6][i] = commitment
+            milestone = (before < half) & (commitment >= half)
+            p = (K[2] + K[3] * _maximum(-gain, zero)) * (one - commitment)
+            chance[i] = p + _f32(milestone) * (K[4] * S[7][i])
+        for i in range(n):
+            go = False
+            if S[8][i] > zero:
+                w0, _, _, _ = _philox.philox4x64(first + i, step, sub, np.uint64(0), k0, k1)
+                go = _philox.unit_float32(w0, False) < chance[i]
+            out[i] = go
