@@ -38,9 +38,10 @@ result is the binary search's: buckets only narrow where it starts)."""
 
 
 @functools.lru_cache(maxsize=16)
-def market_constants(p: AdultParams) -> F:
-    """The market's float32 constants (attraction's security weight, minus acceptance's slope)."""
-    return np.array([p.attraction_security, -p.acceptance_slope], dtype=np.float32)
+def market_constants(p: AdultParams) -> tuple[np.float32, np.float32, float]:
+    """The market's constants: attraction's security weight and minus acceptance's slope (as
+    float32), familiarity's weight (a float64: it multiplies a float64 array)."""
+    return np.float32(p.attraction_security), np.float32(-p.acceptance_slope), float(p.attraction_familiarity)
 
 
 REVISED = (
@@ -251,6 +252,7 @@ if HAVE_NUMBA:
     import numba
 
     _f32 = np.float32
+    _BUCKET_WIDTH = 1.0 / BUCKETS
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
     def _prefix(xs, seg, sums, index):  # type: ignore[no-untyped-def]
@@ -267,7 +269,7 @@ if HAVE_NUMBA:
                 sums[j + c + 1] = total
             j = lo
             for b in range(BUCKETS + 1):
-                edge = np.float64(b) / BUCKETS
+                edge = np.float64(b) * _BUCKET_WIDTH  # exact: a power of two
                 while j < hi and xs[j] < edge:
                     j += 1
                 index[c, b] = j - lo
@@ -299,23 +301,47 @@ if HAVE_NUMBA:
         above = (sums[m] - sums[k]) - np.float64(m - k) * t
         return (below + above) / np.float64(m)
 
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _market(chooser, candidate, lo, hi, oa, imp, resp, hyper, k, familiarity, xr, xh, sr, sh, ir, ih, out):  # type: ignore[no-untyped-def]
+        """One market's pairs ``lo .. hi - 1`` (``xr``, ``sr``, ``ir`` and the ``h`` ones: its
+        sorted values, their running sums and bucket counts)."""
+        m = hi - lo
+        for i in range(lo, hi):
+            ch, ca = chooser[i], candidate[i]
+            expected = oa[ch]
+            attract = k[0] * (imp[ch] * (resp[ca] - expected))
+            if familiarity:
+                other = _f32(1) - expected
+                distance = np.abs(expected - resp[ca]) + np.abs(other - hyper[ca])
+                mean = _mean_distance(np.float64(expected), xr, sr, ir, m)
+                mean = mean + _mean_distance(np.float64(other), xh, sh, ih, m)
+                fam = 0.5 * (mean - np.float64(distance))
+                attract = _f32(np.float64(attract) + k[2] * fam)
+            out[i] = k[1] * attract
+
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _logits(chooser, candidate, seg, oa, imp, resp, hyper, k, familiarity, weight, xr, xh, sr, sh, ir, ih, out):  # type: ignore[no-untyped-def]
+    def _logits(chooser, candidate, seg, oa, imp, resp, hyper, k, familiarity, xr, xh, sr, sh, ir, ih, out):  # type: ignore[no-untyped-def]
         for c in range(seg.shape[0] - 1):
             lo, hi = seg[c], seg[c + 1]
-            m = hi - lo
-            for i in range(lo, hi):
-                ch, ca = chooser[i], candidate[i]
-                expected = oa[ch]
-                attract = k[0] * (imp[ch] * (resp[ca] - expected))
-                if familiarity:
-                    other = _f32(1) - expected
-                    distance = np.abs(expected - resp[ca]) + np.abs(other - hyper[ca])
-                    mean = _mean_distance(np.float64(expected), xr[lo:hi], sr[lo + c : hi + c + 1], ir[c], m)
-                    mean = mean + _mean_distance(np.float64(other), xh[lo:hi], sh[lo + c : hi + c + 1], ih[c], m)
-                    fam = 0.5 * (mean - np.float64(distance))
-                    attract = _f32(np.float64(attract) + weight * fam)
-                out[i] = k[1] * attract
+            _market(
+                chooser,
+                candidate,
+                lo,
+                hi,
+                oa,
+                imp,
+                resp,
+                hyper,
+                k,
+                familiarity,
+                xr[lo:hi],
+                xh[lo:hi],
+                sr[lo + c : hi + c + 1],
+                sh[lo + c : hi + c + 1],
+                ir[c],
+                ih[c],
+                out,
+            )
 
     def market_logits(
         chooser: NDArray[np.intp],
@@ -354,7 +380,6 @@ if HAVE_NUMBA:
             s_hyper,
             market_constants(p),
             familiarity,
-            float(p.attraction_familiarity),
             xr,
             xh,
             sr,
