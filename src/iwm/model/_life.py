@@ -291,9 +291,8 @@ def _markets_fused(
     bounds, oa = np.asarray(seg, np.int64), s.other_availability()
     columns = (oa, s.importance, s.responsiveness, s.hyper)
     arg = _week_fused.market_logits(a, b, bounds, *columns, p, m.repetition_compulsion)
-    wants_b = u[0] < open_[a] * (1 / (1 + np.exp(arg))).astype(DTYPE)
-    arg = _week_fused.market_logits(b, a, bounds, *columns, p, m.repetition_compulsion)
-    wants_a = u[1] < open_[b] * (1 / (1 + np.exp(arg))).astype(DTYPE)
+    wants_b = u[0] < open_[a] * (1 / (1 + np.exp(arg[0]))).astype(DTYPE)
+    wants_a = u[1] < open_[b] * (1 / (1 + np.exp(arg[1]))).astype(DTYPE)
     match = wants_a & wants_b
     a, b = a[match], b[match]
     if a.shape[0] == 0:

@@ -252,27 +252,61 @@ if HAVE_NUMBA:
     import numba
 
     _f32 = np.float32
-    _BUCKET_WIDTH = 1.0 / BUCKETS
+
+    _LOW32, _SHIFT32 = np.uint64(0xFFFFFFFF), np.uint64(32)
+    _SIGN, _ALL = np.uint32(0x80000000), np.uint32(0xFFFFFFFF)
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _prefix(xs, seg, sums, index):  # type: ignore[no-untyped-def]
-        """Per market ``c`` (values ``xs[seg[c]:seg[c + 1]]``, sorted): ``sums[seg[c] + c + j]``,
-        the sum of its first ``j`` values from 0, as NumPy's ``cumsum`` adds them (in order),
-        and ``index[c, b]``, how many of its values lie below ``b / BUCKETS`` (where a
-        search for a point starts, :func:`_count_at_most`)."""
-        for c in range(seg.shape[0] - 1):
-            lo, hi = seg[c], seg[c + 1]
+    def _keys(bits_r, bits_h, chooser, candidate, seg, keys):  # type: ignore[no-untyped-def]
+        """Sort keys of the four sets of values each market's pairs are judged against
+        (set 0, 1: the responsiveness and hyperactivation of the candidates of ``chooser``; 2, 3:
+        those of ``chooser``, the candidates of the other side): the group (set x markets +
+        market) above the value's float32 bits, mapped so that their order as unsigned
+        integers is the numbers' order."""
+        n, markets = chooser.shape[0], seg.shape[0] - 1
+        for k in range(4):
+            people = candidate if k < 2 else chooser
+            bits = bits_r if k % 2 == 0 else bits_h
+            for c in range(markets):
+                group = np.uint64(k * markets + c) << _SHIFT32
+                for j in range(seg[c], seg[c + 1]):
+                    b = bits[people[j]]
+                    ordered = (b ^ _ALL) if (b & _SIGN) else (b | _SIGN)
+                    keys[k * n + j] = group | np.uint64(ordered)
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _decode(keys, bits):  # type: ignore[no-untyped-def]
+        """The float32 bits of sorted keys (:func:`_keys`)."""
+        for j in range(keys.shape[0]):
+            ordered = np.uint32(keys[j] & _LOW32)
+            bits[j] = (ordered ^ _SIGN) if (ordered & _SIGN) else (ordered ^ _ALL)
+
+    @numba.njit(cache=True, _nrt=False, error_model="numpy")
+    def _prefix(values, seg, xs, sums, index):  # type: ignore[no-untyped-def]
+        """Per group ``g`` (sorted float32 ``values[seg[g]:seg[g + 1]]``): ``xs``, the values as
+        float64; ``sums[seg[g] + g + j]``, the sum of its first ``j`` values from 0, as NumPy's
+        ``cumsum`` adds them (in order); ``index[g, b]``, how many of its values lie below
+        ``b / BUCKETS`` (where a search for a point starts, :func:`_count_at_most`)."""
+        for g in range(seg.shape[0] - 1):
+            lo, hi = seg[g], seg[g + 1]
             total = 0.0
-            sums[lo + c] = total
+            sums[lo + g] = total
             for j in range(lo, hi):
-                total += xs[j]
-                sums[j + c + 1] = total
-            j = lo
-            for b in range(BUCKETS + 1):
-                edge = np.float64(b) * _BUCKET_WIDTH  # exact: a power of two
-                while j < hi and xs[j] < edge:
-                    j += 1
-                index[c, b] = j - lo
+                x = np.float64(values[j])
+                xs[j] = x
+                total += x
+                sums[j + g + 1] = total
+            # x < b / BUCKETS exactly where b > floor(x * BUCKETS) (a product by a power of two,
+            # exact): count each value at its first such b, then add up
+            row = index[g]
+            row[:] = 0
+            for j in range(lo, hi):
+                x = xs[j] * np.float64(BUCKETS)
+                first = 0 if x < 0.0 else (np.int64(x) + 1 if x < np.float64(BUCKETS) else BUCKETS + 1)
+                if first <= BUCKETS:  # a value at or above 1 (or NaN) lies below no edge
+                    row[first] += 1
+            for b in range(1, BUCKETS + 1):
+                row[b] += row[b - 1]
 
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _count_at_most(t, xs, index, m):  # type: ignore[no-untyped-def]
@@ -320,32 +354,38 @@ if HAVE_NUMBA:
             out[i] = k[1] * attract
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _logits(chooser, candidate, seg, oa, imp, resp, hyper, k, familiarity, xr, xh, sr, sh, ir, ih, out):  # type: ignore[no-untyped-def]
-        for c in range(seg.shape[0] - 1):
-            lo, hi = seg[c], seg[c + 1]
-            _market(
-                chooser,
-                candidate,
-                lo,
-                hi,
-                oa,
-                imp,
-                resp,
-                hyper,
-                k,
-                familiarity,
-                xr[lo:hi],
-                xh[lo:hi],
-                sr[lo + c : hi + c + 1],
-                sh[lo + c : hi + c + 1],
-                ir[c],
-                ih[c],
-                out,
-            )
+    def _logits(chooser, candidate, seg, oa, imp, resp, hyper, k, familiarity, xs, sums, index, out):  # type: ignore[no-untyped-def]
+        n, markets = chooser.shape[0], seg.shape[0] - 1
+        for d in range(2):
+            ch = chooser if d == 0 else candidate
+            ca = candidate if d == 0 else chooser
+            for c in range(markets):
+                lo, hi = seg[c], seg[c + 1]
+                gr, gh = 2 * d * markets + c, (2 * d + 1) * markets + c  # groups of _keys
+                at_r, at_h = 2 * d * n, (2 * d + 1) * n
+                _market(
+                    ch,
+                    ca,
+                    lo,
+                    hi,
+                    oa,
+                    imp,
+                    resp,
+                    hyper,
+                    k,
+                    familiarity,
+                    xs[at_r + lo : at_r + hi],
+                    xs[at_h + lo : at_h + hi],
+                    sums[at_r + lo + gr : at_r + hi + gr + 1],
+                    sums[at_h + lo + gh : at_h + hi + gh + 1],
+                    index[gr],
+                    index[gh],
+                    out[d],
+                )
 
     def market_logits(
-        chooser: NDArray[np.intp],
-        candidate: NDArray[np.intp],
+        a: NDArray[np.intp],
+        b: NDArray[np.intp],
         seg: NDArray[np.int64],
         oa: F,
         s_importance: F,
@@ -354,40 +394,24 @@ if HAVE_NUMBA:
         p: AdultParams,
         familiarity: bool,
     ) -> F:
-        """``-acceptance_slope x attraction(chooser, candidate)`` of every pair, each market
-        ``seg[c] .. seg[c + 1] - 1`` judged against its own candidates (``oa``: everyone's
-        general model of others' availability)."""
-        n, markets = chooser.shape[0], seg.shape[0] - 1
-        xr, xh = np.empty(n, np.float64), np.empty(n, np.float64)
-        sr, sh = np.empty(n + markets, np.float64), np.empty(n + markets, np.float64)
-        if familiarity:  # each market's candidates' values, sorted (NumPy's sort, as the reference's)
-            for c in range(markets):
-                at = slice(seg[c], seg[c + 1])
-                xr[at] = np.sort(s_responsiveness[candidate[at]].astype(np.float64))
-                xh[at] = np.sort(s_hyper[candidate[at]].astype(np.float64))
-        ir, ih = np.empty((markets, BUCKETS + 1), np.int64), np.empty((markets, BUCKETS + 1), np.int64)
+        """``-acceptance_slope x attraction``, of ``a`` for ``b`` (row 0) and of ``b`` for
+        ``a`` (row 1), each market ``seg[c] .. seg[c + 1] - 1`` judged against its own
+        candidates (``oa``: everyone's general model of others' availability). The values
+        are sorted by one NumPy sort of integer keys (:func:`_keys`)."""
+        n, markets = a.shape[0], seg.shape[0] - 1
+        xs, sums = np.empty(4 * n, np.float64), np.empty(4 * (n + markets), np.float64)
+        index = np.empty((4 * markets, BUCKETS + 1), np.int64)
         if familiarity:
-            _prefix(xr, seg, sr, ir)
-            _prefix(xh, seg, sh, ih)
-        out = np.empty(n, np.float32)
-        _logits(
-            chooser,
-            candidate,
-            seg,
-            oa,
-            s_importance,
-            s_responsiveness,
-            s_hyper,
-            market_constants(p),
-            familiarity,
-            xr,
-            xh,
-            sr,
-            sh,
-            ir,
-            ih,
-            out,
-        )
+            keys = np.empty(4 * n, np.uint64)
+            _keys(s_responsiveness.view(np.uint32), s_hyper.view(np.uint32), a, b, seg, keys)
+            keys.sort()
+            bits = np.empty(4 * n, np.uint32)
+            _decode(keys, bits)
+            groups = np.concatenate([seg[:-1] + k * n for k in range(4)] + [np.array([4 * n])])
+            _prefix(bits.view(np.float32), groups, xs, sums, index)
+        out = np.empty((2, n), np.float32)
+        k = market_constants(p)
+        _logits(a, b, seg, oa, s_importance, s_responsiveness, s_hyper, k, familiarity, xs, sums, index, out)
         return out
 
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
