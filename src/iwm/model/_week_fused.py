@@ -204,14 +204,17 @@ STAYING = ("A_a", "A_b", "W_a", "W_b", "importance", "satisfaction", "commitment
 """The columns :func:`leaves` reads or writes (commitment), in the kernel's order."""
 
 
-def leaves(s: _Adults, p: AdultParams, *, seed: int, stream: int, week: int, first_person: int, sub: int) -> NDArray[np.bool_]:
+def leaves(
+    s: _Adults, p: AdultParams, *, seed: int, stream: int, week: int, first_person: int, sub: int, chance: F | None = None
+) -> NDArray[np.bool_]:
     """Who leaves their partner this week, as the reference's first steps of
     :func:`iwm.model._life.relationships_week` (dependence, commit, leaving, each person's
     leave draw at ``(person, week, sub)``) decide it, in compiled passes; commitment is
     updated in place. Draws are computed for paired people only (a draw is a pure function
-    of its coordinates, and the single leave no one)."""
+    of its coordinates, and the single leave no one). ``chance``, if given, receives each
+    person's chance of leaving (:func:`iwm.model._partner_choice.leaving`)."""
     key = _philox.key(seed, stream)
-    chance = np.empty(s.n, np.float32)
+    chance = np.empty(s.n, np.float32) if chance is None else chance
     out = np.empty(s.n, np.bool_)
     _leaves(
         _columns(s, STAYING),
