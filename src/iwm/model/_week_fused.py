@@ -317,7 +317,7 @@ if HAVE_NUMBA:
         a binary search between the counts below the edges of ``t``'s bucket."""
         if t < 0.0:
             k, top = 0, index[0]
-        elif t >= 1.0:
+        elif not t < 1.0:  # at or above 1, or NaN (whose mean distance is NaN whatever the count)
             k, top = index[BUCKETS], m
         else:
             b = np.int64(t * BUCKETS)  # b / BUCKETS <= t < (b + 1) / BUCKETS, exactly
