@@ -268,7 +268,15 @@ def _market(
 
 
 def _markets_fused(
-    s: _Adults, led: _Ledger, communities: list[Community], open_: F, p: AdultParams, m: Mechanisms, *, seed: int, week: int
+    s: _Adults,
+    led: _Ledger,
+    communities: list[Community],
+    open_: F,
+    p: AdultParams,
+    m: Mechanisms,
+    *,
+    seed: int,
+    week: int,
 ) -> None:
     """All communities' markets of a week, as :func:`_market` runs them one by one: the same
     generator draws per community, the attraction of every pair judged in one compiled pass

@@ -27,7 +27,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm.model import _momentary, _philox
-from iwm.model._adult import _THRESHOLD_REF, DAYS_PER_WEEK, SECURE_THRESHOLD, WEEKS_PER_YEAR, AdultParams, Mechanisms, _Adults
+from iwm.model._adult import (
+    _THRESHOLD_REF,
+    DAYS_PER_WEEK,
+    SECURE_THRESHOLD,
+    WEEKS_PER_YEAR,
+    AdultParams,
+    Mechanisms,
+    _Adults,
+)
 
 HAVE_NUMBA = _philox.HAVE_NUMBA
 F = NDArray[np.float32]
@@ -205,7 +213,15 @@ STAYING = ("A_a", "A_b", "W_a", "W_b", "importance", "satisfaction", "commitment
 
 
 def leaves(
-    s: _Adults, p: AdultParams, *, seed: int, stream: int, week: int, first_person: int, sub: int, chance: F | None = None
+    s: _Adults,
+    p: AdultParams,
+    *,
+    seed: int,
+    stream: int,
+    week: int,
+    first_person: int,
+    sub: int,
+    chance: F | None = None,
 ) -> NDArray[np.bool_]:
     """Who leaves their partner this week, as the reference's first steps of
     :func:`iwm.model._life.relationships_week` (dependence, commit, leaving, each person's
