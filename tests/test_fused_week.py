@@ -169,6 +169,9 @@ def test_the_markets_judgements_are_bit_identical(formed, p, m):
             assert same_bits(-p.acceptance_slope * attract, arg[row, at]), (c, row)
             fused = (1 / (1 + np.exp(arg[row, at]))).astype(np.float32)
             assert same_bits(acceptance(attract, p), fused), (c, row)
+    judged = np.flatnonzero(np.random.default_rng(6).random(a.shape[0]) < 0.1)  # some pairs only
+    args = (a, b, seg, oa, s.importance, s.responsiveness, s.hyper, p, m.repetition_compulsion, judged)
+    assert same_bits(_week_fused.market_logits(*args), arg[:, judged])
 
 
 @pytest.mark.parametrize("m", MECHANISMS[1:])

@@ -298,7 +298,11 @@ def _markets_fused(
     u = np.concatenate(draws, axis=1)
     bounds, oa = np.asarray(seg, np.int64), s.other_availability()
     columns = (oa, s.importance, s.responsiveness, s.hyper)
-    arg = _week_fused.market_logits(a, b, bounds, *columns, p, m.repetition_compulsion)
+    # u < open x acceptance needs u < open (acceptance is at most 1): only the pairs where both
+    # sides' draws are below their openness are judged, and the others' answer is no, as in _market
+    judged = np.flatnonzero((u[0] < open_[a]) & (u[1] < open_[b]))
+    arg = _week_fused.market_logits(a, b, bounds, *columns, p, m.repetition_compulsion, judged)
+    a, b, u = a[judged], b[judged], u[:, judged]
     wants_b = u[0] < open_[a] * (1 / (1 + np.exp(arg[0]))).astype(DTYPE)
     wants_a = u[1] < open_[b] * (1 / (1 + np.exp(arg[1]))).astype(DTYPE)
     match = wants_a & wants_b

@@ -355,11 +355,11 @@ if HAVE_NUMBA:
         return (below + above) / np.float64(m)
 
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
-    def _market(chooser, candidate, lo, hi, oa, imp, resp, hyper, k, familiarity, xr, xh, sr, sh, ir, ih, out):  # type: ignore[no-untyped-def]
-        """One market's pairs ``lo .. hi - 1`` (``xr``, ``sr``, ``ir`` and the ``h`` ones: its
-        sorted values, their running sums and bucket counts)."""
-        m = hi - lo
-        for i in range(lo, hi):
+    def _market(chooser, candidate, m, pairs, oa, imp, resp, hyper, k, familiarity, xr, xh, sr, sh, ir, ih, out):  # type: ignore[no-untyped-def]
+        """The judged ``pairs`` of one market of ``m`` pairs (``xr``, ``sr``, ``ir`` and the
+        ``h`` ones: the sorted values of its candidates, their running sums and bucket counts)."""
+        for j in range(pairs.shape[0]):
+            i = pairs[j]
             ch, ca = chooser[i], candidate[i]
             expected = oa[ch]
             attract = k[0] * (imp[ch] * (resp[ca] - expected))
@@ -370,10 +370,10 @@ if HAVE_NUMBA:
                 mean = mean + _mean_distance(np.float64(other), xh, sh, ih, m)
                 fam = 0.5 * (mean - np.float64(distance))
                 attract = _f32(np.float64(attract) + k[2] * fam)
-            out[i] = k[1] * attract
+            out[j] = k[1] * attract
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _logits(chooser, candidate, seg, oa, imp, resp, hyper, k, familiarity, xs, sums, index, out):  # type: ignore[no-untyped-def]
+    def _logits(chooser, candidate, seg, judged, at, oa, imp, resp, hyper, k, familiarity, xs, sums, index, out):  # type: ignore[no-untyped-def]
         n, markets = chooser.shape[0], seg.shape[0] - 1
         for d in range(2):
             ch = chooser if d == 0 else candidate
@@ -385,8 +385,8 @@ if HAVE_NUMBA:
                 _market(
                     ch,
                     ca,
-                    lo,
-                    hi,
+                    hi - lo,
+                    judged[at[c] : at[c + 1]],
                     oa,
                     imp,
                     resp,
@@ -399,7 +399,7 @@ if HAVE_NUMBA:
                     sums[at_h + lo + gh : at_h + hi + gh + 1],
                     index[gr],
                     index[gh],
-                    out[d],
+                    out[d, at[c] : at[c + 1]],
                 )
 
     def market_logits(
@@ -412,15 +412,19 @@ if HAVE_NUMBA:
         s_hyper: F,
         p: AdultParams,
         familiarity: bool,
+        judged: NDArray[np.intp] | None = None,
     ) -> F:
         """``-acceptance_slope x attraction``, of ``a`` for ``b`` (row 0) and of ``b`` for
-        ``a`` (row 1), each market ``seg[c] .. seg[c + 1] - 1`` judged against its own
-        candidates (``oa``: everyone's general model of others' availability). The values
-        are sorted by one NumPy sort of integer keys (:func:`_keys`)."""
+        ``a`` (row 1), for the pairs ``judged`` (ascending; all by default), each market
+        ``seg[c] .. seg[c + 1] - 1`` judged against all its candidates (``oa``: everyone's
+        general model of others' availability). The values are sorted by one NumPy sort of
+        integer keys (:func:`_keys`)."""
         n, markets = a.shape[0], seg.shape[0] - 1
+        judged = np.arange(n) if judged is None else np.asarray(judged, np.intp)
+        at = np.searchsorted(judged, seg)  # the judged pairs of market c: judged[at[c]:at[c + 1]]
         xs, sums = np.empty(4 * n, np.float64), np.empty(4 * (n + markets), np.float64)
         index = np.empty((4 * markets, BUCKETS + 1), np.int64)
-        if familiarity:
+        if familiarity and judged.shape[0] > 0:
             keys = np.empty(4 * n, np.uint64)
             _keys(s_responsiveness.view(np.uint32), s_hyper.view(np.uint32), a, b, seg, keys)
             keys.sort()
@@ -428,9 +432,11 @@ if HAVE_NUMBA:
             _decode(keys, bits)
             groups = np.concatenate([seg[:-1] + k * n for k in range(4)] + [np.array([4 * n])])
             _prefix(bits.view(np.float32), groups, xs, sums, index)
-        out = np.empty((2, n), np.float32)
+        out = np.empty((2, judged.shape[0]), np.float32)
         k = market_constants(p)
-        _logits(a, b, seg, oa, s_importance, s_responsiveness, s_hyper, k, familiarity, xs, sums, index, out)
+        _logits(
+            a, b, seg, judged, at, oa, s_importance, s_responsiveness, s_hyper, k, familiarity, xs, sums, index, out
+        )
         return out
 
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
