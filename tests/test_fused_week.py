@@ -185,3 +185,14 @@ def test_a_life_with_a_mechanism_off_is_bit_identical(formed, m):
     assert same_bits(ref.commitment, fused.commitment) and np.array_equal(ref.breakups, fused.breakups)
     for k in ref.relationships:
         assert same_bits(ref.relationships[k], fused.relationships[k]), k
+
+
+def test_a_reused_bit_generator_draws_the_markets_numbers():
+    """The fused market reuses one Philox for its communities' generators: the same draws as a
+    new generator per community and week (:func:`iwm.model._life.market_generator`)."""
+    bits = np.random.Philox(0)
+    singles = np.arange(3001)
+    for community, week in ((0, 0), (5, 17), (2**20 + 3, 3000)):
+        new, reused = (_life.market_generator(9, 2, community, week, b) for b in (None, bits))
+        assert np.array_equal(new.permutation(singles), reused.permutation(singles))
+        assert same_bits(new.random((2, 1500), dtype=np.float32), reused.random((2, 1500), dtype=np.float32))

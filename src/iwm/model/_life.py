@@ -191,11 +191,26 @@ Community = tuple[int, int, int]
 the group's columns."""
 
 
-def market_generator(seed: int, stream: int, community: int, week: int) -> np.random.Generator:
+def market_generator(
+    seed: int, stream: int, community: int, week: int, bits: np.random.Philox | None = None
+) -> np.random.Generator:
     """The generator of one community's market in one week: a pure function of (seed, stream,
-    community, week) (see :data:`SUB_MARKET`)."""
+    community, week) (see :data:`SUB_MARKET`). ``bits``, if given, is a Philox bit generator set
+    to that state and reused (a new one draws entropy from the system first, which it then
+    discards: about 10 microseconds); generators made from it before are no longer valid."""
     start = _philox.counter(0, week, SUB_MARKET) + (community << 192)
-    return np.random.Generator(np.random.Philox(key=_philox.key(seed, stream), counter=start))
+    if bits is None:
+        return np.random.Generator(np.random.Philox(key=_philox.key(seed, stream), counter=start))
+    words = np.array([(start >> (64 * i)) & 0xFFFFFFFFFFFFFFFF for i in range(4)], dtype=np.uint64)
+    bits.state = {
+        "bit_generator": "Philox",
+        "state": {"counter": words, "key": _philox.key(seed, stream)},
+        "buffer": np.zeros(4, np.uint64),
+        "buffer_pos": 4,  # an empty buffer: the next draw starts a block, as in a new generator
+        "has_uint32": 0,
+        "uinteger": 0,
+    }
+    return np.random.Generator(bits)
 
 
 def relationships_week(
@@ -284,8 +299,9 @@ def _markets_fused(
     and the couples formed at once (communities share no one, and the general model of
     others, which a new partner is first seen through, does not change during the market)."""
     firsts, seconds, draws, seg = [], [], [], [0]
+    bits = np.random.Philox(0)
     for community, lo, hi in communities:
-        g = market_generator(seed, ADULT_STREAM, community, week)
+        g = market_generator(seed, ADULT_STREAM, community, week, bits)
         order = g.permutation(lo + np.flatnonzero(s.paired[lo:hi] == 0))
         half = order.shape[0] // 2
         firsts.append(order[:half])
