@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm._errors import ParameterError
-from iwm.model import _day_fused, _philox
+from iwm.model import _day_fused, _philox, _week_fused
 from iwm.model._adult import (
     DAYS_PER_WEEK,
     N_DAILY,
@@ -191,11 +191,26 @@ Community = tuple[int, int, int]
 the group's columns."""
 
 
-def market_generator(seed: int, stream: int, community: int, week: int) -> np.random.Generator:
+def market_generator(
+    seed: int, stream: int, community: int, week: int, bits: np.random.Philox | None = None
+) -> np.random.Generator:
     """The generator of one community's market in one week: a pure function of (seed, stream,
-    community, week) (see :data:`SUB_MARKET`)."""
+    community, week) (see :data:`SUB_MARKET`). ``bits``, if given, is a Philox bit generator set
+    to that state and reused (a new one draws entropy from the system first, which it then
+    discards: about 10 microseconds); generators made from it before are no longer valid."""
     start = _philox.counter(0, week, SUB_MARKET) + (community << 192)
-    return np.random.Generator(np.random.Philox(key=_philox.key(seed, stream), counter=start))
+    if bits is None:
+        return np.random.Generator(np.random.Philox(key=_philox.key(seed, stream), counter=start))
+    words = np.array([(start >> (64 * i)) & 0xFFFFFFFFFFFFFFFF for i in range(4)], dtype=np.uint64)
+    bits.state = {
+        "bit_generator": "Philox",
+        "state": {"counter": words, "key": _philox.key(seed, stream)},
+        "buffer": np.zeros(4, np.uint64),
+        "buffer_pos": 4,  # an empty buffer: the next draw starts a block, as in a new generator
+        "has_uint32": 0,
+        "uinteger": 0,
+    }
+    return np.random.Generator(bits)
 
 
 def relationships_week(
@@ -207,18 +222,25 @@ def relationships_week(
     *,
     seed: int,
     week: int,
+    backend: str = "numpy",
 ) -> None:
     """Relationships deepen or end, then single people meet someone (once a week).
 
     Each partner decides for themselves whether to stay (the investment model, Rusbult 1983;
     :func:`iwm.model._partner_choice.leaving`), and a relationship ends when either leaves.
     The leave draw is person's (:data:`SUB_LEAVE`), the market's its community's
-    (:func:`market_generator`)."""
-    gain = dependence(s)
-    milestone = commit(s, gain, p)
-    p_leave = leaving(s, gain, milestone, p)
-    draw = _philox.uniforms(seed, ADULT_STREAM, week, led.first_person, s.n, k=1, sub=SUB_LEAVE)[0]
-    leaves = (draw < p_leave) & (s.paired > 0)
+    (:func:`market_generator`). The ``"numba"`` backend judges all communities' candidates in one
+    compiled pass (:func:`_markets_fused`), with the same bits."""
+    if backend == "numba":
+        leaves = _week_fused.leaves(
+            s, p, seed=seed, stream=ADULT_STREAM, week=week, first_person=led.first_person, sub=SUB_LEAVE
+        )
+    else:
+        gain = dependence(s)
+        milestone = commit(s, gain, p)
+        p_leave = leaving(s, gain, milestone, p)
+        draw = _philox.uniforms(seed, ADULT_STREAM, week, led.first_person, s.n, k=1, sub=SUB_LEAVE)[0]
+        leaves = (draw < p_leave) & (s.paired > 0)
     ending = leaves | leaves[s.partner]
     if ending.any():
         people = np.flatnonzero(ending)
@@ -228,6 +250,9 @@ def relationships_week(
         s.distress[people] += p.breakup_distress
         _unpair(s, people)
     open_ = openness(s, p)
+    if backend == "numba":
+        _markets_fused(s, led, communities, open_, p, m, seed=seed, week=week)
+        return
     for community, lo, hi in communities:
         g = market_generator(seed, ADULT_STREAM, community, week)
         _market(s, led, g, lo + np.flatnonzero(s.paired[lo:hi] == 0), open_, p, m)
@@ -252,6 +277,58 @@ def _market(
     s.paired[both] = 1
     # a new partner is first seen through the general model (transference)
     s.trust[both] = s.other_availability()[both]
+    s.satisfaction[both] = s.trust[both] * s.importance[both]
+    kinds = pairing_index(s.style[a], s.style[b])
+    led.reset(both, np.concatenate([kinds, kinds]))
+
+
+def _markets_fused(
+    s: _Adults,
+    led: _Ledger,
+    communities: list[Community],
+    open_: F,
+    p: AdultParams,
+    m: Mechanisms,
+    *,
+    seed: int,
+    week: int,
+) -> None:
+    """All communities' markets of a week, as :func:`_market` runs them one by one: the same
+    generator draws per community, the attraction of every pair judged in one compiled pass
+    (:func:`iwm.model._week_fused.market_logits`; NumPy's float32 ``exp`` for the logistic),
+    and the couples formed at once (communities share no one, and the general model of
+    others, which a new partner is first seen through, does not change during the market)."""
+    firsts, seconds, draws, seg = [], [], [], [0]
+    bits = np.random.Philox(0)
+    for community, lo, hi in communities:
+        g = market_generator(seed, ADULT_STREAM, community, week, bits)
+        order = g.permutation(lo + np.flatnonzero(s.paired[lo:hi] == 0))
+        half = order.shape[0] // 2
+        firsts.append(order[:half])
+        seconds.append(order[half : 2 * half])
+        draws.append(g.random((2, half), dtype=DTYPE))
+        seg.append(seg[-1] + half)
+    a, b = np.concatenate(firsts), np.concatenate(seconds)
+    if a.shape[0] == 0:
+        return
+    u = np.concatenate(draws, axis=1)
+    bounds, oa = np.asarray(seg, np.int64), s.other_availability()
+    columns = (oa, s.importance, s.responsiveness, s.hyper)
+    # u < open x acceptance needs u < open (acceptance is at most 1): only the pairs where both
+    # sides' draws are below their openness are judged, and the others' answer is no, as in _market
+    judged = np.flatnonzero((u[0] < open_[a]) & (u[1] < open_[b]))
+    arg = _week_fused.market_logits(a, b, bounds, *columns, p, m.repetition_compulsion, judged)
+    a, b, u = a[judged], b[judged], u[:, judged]
+    wants_b = u[0] < open_[a] * (1 / (1 + np.exp(arg[0]))).astype(DTYPE)
+    wants_a = u[1] < open_[b] * (1 / (1 + np.exp(arg[1]))).astype(DTYPE)
+    match = wants_a & wants_b
+    a, b = a[match], b[match]
+    if a.shape[0] == 0:
+        return
+    s.partner[a], s.partner[b] = b, a
+    both = np.concatenate([a, b])
+    s.paired[both] = 1
+    s.trust[both] = oa[both]
     s.satisfaction[both] = s.trust[both] * s.importance[both]
     kinds = pairing_index(s.style[a], s.style[b])
     led.reset(both, np.concatenate([kinds, kinds]))
@@ -315,6 +392,14 @@ interact, so this changes speed only."""
 Flags = NDArray[np.bool_] | None
 
 
+def _derive(s: _Adults, p: AdultParams, m: Mechanisms, backend: str) -> None:
+    """:func:`iwm.model._adult.derive_strategy`, compiled for the ``"numba"`` backend (same bits)."""
+    if backend == "numba":
+        _week_fused.derive(s, p, m)
+    else:
+        derive_strategy(s, p, m)
+
+
 def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags, first_block: int) -> Group:
     """Adult life of consecutive communities (blocks) starting at ``first_block``."""
     p, mech, therapy, events = spec.params, spec.mechanisms, spec.therapy, spec.events
@@ -324,7 +409,7 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
     first_person = first_block * BLOCK
     s = _Adults.of(pop)
     led = _Ledger.new(s, sizes, first_block)
-    derive_strategy(s, p, mech)
+    _derive(s, p, mech, spec.backend)
     in_therapy = np.flatnonzero(clients) if therapy is not None and clients is not None else None
     memory = _Memory.of(s) if in_therapy is not None else None
     hits = np.zeros(s.n, np.int32)
@@ -337,7 +422,7 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
     for i in np.flatnonzero(np.asarray(spec.snapshots) == 0):
         snapshots[i] = s.population()
     for week in range(spec.weeks):
-        relationships_week(s, led, communities, p, mech, seed=spec.seed, week=week)
+        relationships_week(s, led, communities, p, mech, seed=spec.seed, week=week, backend=spec.backend)
         for d in range(DAYS_PER_WEEK):
             step = week * DAYS_PER_WEEK + d
             if spec.prime is not None and primed is not None and step == spec.prime.day:
@@ -359,8 +444,11 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
                 led.record_day(s, day(s, u, p), yesterday)
             if spec.prime is not None:
                 fade(s, spec.prime.params)
-        update_model(s, p)
-        follow_state(s, p, DAYS_PER_WEEK)  # the week's momentary state moves the trait
+        if fused is not None:  # the same two steps, as one compiled pass
+            _week_fused.revise(s, p)
+        else:
+            update_model(s, p)
+            follow_state(s, p, DAYS_PER_WEEK)  # the week's momentary state moves the trait
         if events is not None:
             u = _philox.uniforms(spec.seed, ADULT_STREAM, week, first_person, s.n, k=N_EVENT_DRAWS, sub=SUB_EVENTS)
             hits += life_events(s, u, events, memory)
@@ -369,7 +457,7 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
                 memory = _Memory.of(s)
                 memory.treated[in_therapy] = True
             session(s, in_therapy, therapy.params, therapy.components)
-        derive_strategy(s, p, mech)
+        _derive(s, p, mech, spec.backend)
         for i in np.flatnonzero(np.asarray(spec.snapshots) == week + 1):
             snapshots[i] = s.population()
     led.flush(np.flatnonzero(s.paired > 0), ended=False)
@@ -628,7 +716,10 @@ def simulate_couples(
         }
         for f in TRACE_FIELDS:
             trace[f][t] = row[f]
-        if (t + 1) % DAYS_PER_WEEK == 0:
+        if (t + 1) % DAYS_PER_WEEK == 0 and fused is not None:
+            _week_fused.revise(s, p)
+            _week_fused.derive(s, p, mech)
+        elif (t + 1) % DAYS_PER_WEEK == 0:
             update_model(s, p)
             follow_state(s, p, DAYS_PER_WEEK)
             derive_strategy(s, p, mech)
