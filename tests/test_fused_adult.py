@@ -160,7 +160,7 @@ def test_the_default_backend_is_the_compiled_one():
 
 @pytest.mark.parametrize("bad", ["cuda", "NumPy", 1, ""])
 def test_a_bad_backend_is_refused(formed, bad):
-    with pytest.raises(iwm.ParameterError, match='`backend` must be one of numpy, numba or None'):
+    with pytest.raises(iwm.ParameterError, match="`backend` must be one of numpy, numba or None"):
         _life.live(formed, years=0.1, seed=1, backend=bad)
     with pytest.raises(iwm.ParameterError, match="backend"):
         _life.simulate_couples(formed.take(slice(0, 2)), formed.take(slice(2, 4)), days=2, seed=1, backend=bad)
