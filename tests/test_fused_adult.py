@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import iwm
+from _bits import same_bits
 from iwm.model import _day, _day_fused, _life, _philox
 from iwm.model._adult import AdultParams, Mechanisms, _Adults, derive_strategy
 from iwm.model._life_events import LifeEventParams
@@ -34,13 +35,6 @@ DAY_FIELDS = (
     "closeness",
     "distance",
 )
-
-
-def same_bits(x: np.ndarray, y: np.ndarray) -> bool:
-    x, y = np.asarray(x), np.asarray(y)
-    if x.dtype == np.float32:
-        return x.shape == y.shape and y.dtype == np.float32 and np.array_equal(x.view(np.uint32), y.view(np.uint32))
-    return np.array_equal(x, y)
 
 
 @pytest.fixture(scope="module")

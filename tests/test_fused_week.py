@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import iwm
+from _bits import same_bits
 from iwm.model import _life, _philox, _week_fused
 from iwm.model._adult import AdultParams, Mechanisms, _Adults, derive_strategy, update_model
 from iwm.model._momentary import follow_state
@@ -38,13 +39,6 @@ MECHANISMS = [
     Mechanisms(vulnerability_avoidance=False),
     Mechanisms(defensive_behaviours=False, projection=False),
 ]
-
-
-def same_bits(x: np.ndarray, y: np.ndarray) -> bool:
-    x, y = np.asarray(x), np.asarray(y)
-    if x.dtype == np.float32:
-        return x.shape == y.shape and y.dtype == np.float32 and np.array_equal(x.view(np.uint32), y.view(np.uint32))
-    return np.array_equal(x, y)
 
 
 @pytest.fixture(scope="module")

@@ -269,14 +269,18 @@ def _market(
     wants_b = u[0] < open_[a] * acceptance(attraction(a, b, s, p, m), p)
     wants_a = u[1] < open_[b] * acceptance(attraction(b, a, s, p, m), p)
     match = wants_a & wants_b
-    a, b = a[match], b[match]
+    _pair(s, led, a[match], b[match], s.other_availability())
+
+
+def _pair(s: _Adults, led: _Ledger, a: NDArray[np.intp], b: NDArray[np.intp], general: F) -> None:
+    """``a[i]`` and ``b[i]`` become partners; a new partner is first seen through the general
+    model ``general`` (other-availability: transference)."""
     if a.shape[0] == 0:
         return
     s.partner[a], s.partner[b] = b, a
     both = np.concatenate([a, b])
     s.paired[both] = 1
-    # a new partner is first seen through the general model (transference)
-    s.trust[both] = s.other_availability()[both]
+    s.trust[both] = general[both]
     s.satisfaction[both] = s.trust[both] * s.importance[both]
     kinds = pairing_index(s.style[a], s.style[b])
     led.reset(both, np.concatenate([kinds, kinds]))
@@ -322,16 +326,7 @@ def _markets_fused(
     wants_b = u[0] < open_[a] * (1 / (1 + np.exp(arg[0]))).astype(DTYPE)
     wants_a = u[1] < open_[b] * (1 / (1 + np.exp(arg[1]))).astype(DTYPE)
     match = wants_a & wants_b
-    a, b = a[match], b[match]
-    if a.shape[0] == 0:
-        return
-    s.partner[a], s.partner[b] = b, a
-    both = np.concatenate([a, b])
-    s.paired[both] = 1
-    s.trust[both] = oa[both]
-    s.satisfaction[both] = s.trust[both] * s.importance[both]
-    kinds = pairing_index(s.style[a], s.style[b])
-    led.reset(both, np.concatenate([kinds, kinds]))
+    _pair(s, led, a[match], b[match], oa)
 
 
 def _unpair(s: _Adults, people: NDArray[np.intp]) -> None:
