@@ -38,15 +38,15 @@ import numpy as np
 
 import iwm
 from iwm.measure._readout import ADULT_READOUT
-from iwm.model import _day_fused, _philox
-from iwm.model._adult import DAYS_PER_WEEK, N_DAILY, SECURE_THRESHOLD, WEEKS_PER_YEAR, _Adults
+from iwm.model import _day_fused, _week_fused
+from iwm.model._adult import DAYS_PER_WEEK, SECURE_THRESHOLD, WEEKS_PER_YEAR, _Adults
 from iwm.model._adult import derive_strategy as iwm_derive_strategy
 from iwm.model._adult import update_model as iwm_update_model
 from iwm.model._blocks import check_backend
 from iwm.model._day import Day
 from iwm.model._day import day as iwm_day
 from iwm.model._expectation import V_BEST, V_WORST
-from iwm.model._life import COUPLES_STREAM, SUB_DAY
+from iwm.model._life import COUPLES_STREAM, SUB_DAY, daily_uniforms
 from iwm.model._momentary import follow_state as iwm_follow_state
 from iwm.model._population import DTYPE
 
@@ -206,10 +206,10 @@ class Person(mesa.Agent):
         p = model.params
         if model.injected is None:
             rand = model.random.random
-            u0, u1, u2, u3, _u4 = rand(), rand(), rand(), rand(), rand()
+            u0, u1, u2, u3 = rand(), rand(), rand(), rand()
         else:
-            u0, u1, u2, u3, _u4 = model.injected[self.index]
-        self.u_noise = u3  # the fifth draw is no longer used (the distress swing is gone)
+            u0, u1, u2, u3 = model.injected[self.index]
+        self.u_noise = u3
         # 1. a stressor, appraised through the model (C6), on top of unresolved distress
         self.stressor = stressor = u0 * u0 * p.stress_scale
         self.felt = felt = stressor * self.appraisal + p.distress_feed * self.distress
@@ -399,7 +399,7 @@ class DyadModel(mesa.Model):
 
     ``step()`` is one day; every seventh step ends a week with the revision of the model, the
     week's momentary state moving the chronic beliefs, and the strategy the model then implies.
-    Uniforms come from ``self.random`` (five per person per day, drawn agent by agent) unless
+    Uniforms come from ``self.random`` (four per person per day, drawn agent by agent) unless
     ``draws`` is given: then day ``t`` uses ``draws(t)``, an array of shape (N_DAILY, n) laid out
     as iwm's kernel takes it, and ``step(u)`` takes such an array directly.
     """
@@ -505,16 +505,24 @@ def iwm_couples(
     p, m = params or iwm.AdultParams(), mechanisms or iwm.Mechanisms()
     s = couples_state(pop_a, pop_b, p, m)
     fused = _day_fused.Buffers.new([0, s.n]) if draws is None and check_backend(backend) == "numba" else None
-    for t in range(days):
+    if fused is not None and on_day is None:  # the compiled kernels: a week of days per call
+        for week in range(days // DAYS_PER_WEEK):
+            _day_fused.days(
+                s, p, seed=seed, stream=COUPLES_STREAM, step=week * DAYS_PER_WEEK, days=DAYS_PER_WEEK, sub=SUB_DAY,
+                first_person=0, buf=fused,
+            )  # fmt: skip
+            _week_fused.revise(s, p)
+            _week_fused.derive(s, p, m)
+        first_day = days - days % DAYS_PER_WEEK
+    else:
+        first_day = 0
+    for t in range(first_day, days):
         if fused is not None:
             today = _day_fused.day(
                 s, p, seed=seed, stream=COUPLES_STREAM, step=t, sub=SUB_DAY, first_person=0, buf=fused
             )
         else:
-            if draws is None:
-                u = _philox.uniforms(seed, COUPLES_STREAM, t, 0, s.n, k=N_DAILY, sub=SUB_DAY)
-            else:
-                u = np.asarray(draws(t), dtype=DTYPE)
+            u = daily_uniforms(seed, COUPLES_STREAM, t, 0, s.n) if draws is None else np.asarray(draws(t), DTYPE)
             today = iwm_day(s, u, p)
         if on_day is not None:
             on_day(t, today, s)

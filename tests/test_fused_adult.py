@@ -71,7 +71,7 @@ def test_one_day_is_bit_identical(formed, primed):
     pop = _life.live(formed, years=20 / 52, seed=3, backend="numpy").end
     ref, fused = lived_state(pop, primed=primed), lived_state(pop, primed=primed)
     seed, step, first = 7, 33, 5 * BLOCK
-    u = _philox.uniforms(seed, _life.ADULT_STREAM, step, first, ref.n, k=5, sub=_life.SUB_DAY)
+    u = _life.daily_uniforms(seed, _life.ADULT_STREAM, step, first, ref.n)
     a = _day.day(ref, u, AdultParams())
     buf = _day_fused.Buffers.new([0, BLOCK, 2 * BLOCK, 3 * BLOCK])
     b = _day_fused.day(
@@ -94,12 +94,44 @@ def test_other_parameters_give_the_same_bits_too(formed):
     """Parameters whose float32 roundings differ from the defaults' (no lucky constants)."""
     p = AdultParams(away_rate=0.37, choice_temperature=0.13, distance_decay=0.21, momentary_relax=0.07, max_bid=1.7)
     ref, fused = lived_state(formed, primed=True), lived_state(formed, primed=True)
-    a = _day.day(ref, _philox.uniforms(1, 2, 3, 0, ref.n, k=5), p)
+    a = _day.day(ref, _life.daily_uniforms(1, 2, 3, 0, ref.n), p)
     b = _day_fused.day(
         fused, p, seed=1, stream=2, step=3, sub=0, first_person=0, buf=_day_fused.Buffers.new([0, ref.n])
     )
     assert [f for f in DAY_FIELDS if not same_bits(getattr(a, f), getattr(b, f))] == []
     assert [f for f in _day_fused.STATE if not same_bits(getattr(ref, f), getattr(fused, f))] == []
+
+
+@pytest.mark.parametrize("start", [4, 7])
+def test_days_in_one_call_are_the_reference_days(formed, start):
+    """Several days in one call (each block through all of them, the Philox block of two days
+    computed once) give the bits of the reference's days one by one, from an even or an odd
+    first day."""
+    pop = _life.live(formed, years=20 / 52, seed=3, backend="numpy").end
+    ref, fused = lived_state(pop, primed=False), lived_state(pop, primed=False)
+    seed, first, p = 5, 2 * BLOCK, AdultParams()
+    buf = _day_fused.Buffers.new([0, BLOCK, 2 * BLOCK, 3 * BLOCK], record=None)
+    for t in range(start, start + 5):
+        _day.day(ref, _life.daily_uniforms(seed, _life.ADULT_STREAM, t, first, ref.n), p)
+    _day_fused.days(
+        fused,
+        p,
+        seed=seed,
+        stream=_life.ADULT_STREAM,
+        step=start,
+        days=5,
+        sub=_life.SUB_DAY,
+        first_person=first,
+        buf=buf,
+    )
+    assert [f for f in (*_day_fused.STATE, "approached") if not same_bits(getattr(ref, f), getattr(fused, f))] == []
+
+
+def test_two_days_share_a_philox_block():
+    """Day 2k reads the first half of the block at step k, day 2k + 1 the second half."""
+    block = _philox.uniforms(9, 2, 6, 100, 50, sub=_life.SUB_DAY)
+    assert np.array_equal(_life.daily_uniforms(9, 2, 12, 100, 50), block[:4])
+    assert np.array_equal(_life.daily_uniforms(9, 2, 13, 100, 50), block[4:])
 
 
 def records(life: _life.LifeRecord, ordered: bool) -> dict[str, np.ndarray]:

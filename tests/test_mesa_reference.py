@@ -21,6 +21,7 @@ pytest.importorskip("mesa")
 
 import iwm
 from iwm.measure._people import BALANCED
+from iwm.model._adult import N_DAILY
 
 _PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "mesa_dyad.py"
 
@@ -82,7 +83,7 @@ def test_same_uniforms_same_days_and_beliefs():
     pop, pop_a, pop_b = _couples(n, seed=5)
     styles = np.bincount(iwm.adult_category(pop), minlength=4)
     assert styles.min() >= 100, styles  # every style well represented
-    uniforms = np.random.default_rng(7).random((days, md.N_DAILY, n), dtype=np.float32)
+    uniforms = np.random.default_rng(7).random((days, N_DAILY, n), dtype=np.float32)
 
     ours: dict[str, list[np.ndarray]] = {f: [] for f in [*DAY_FIELDS, *STATE_FIELDS, "approached"]}
 

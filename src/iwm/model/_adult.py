@@ -51,7 +51,7 @@ F = NDArray[np.float32]
 
 DAYS_PER_WEEK = 7
 WEEKS_PER_YEAR = 52
-N_DAILY = 5  # uniform draws per person per day
+N_DAILY = 4  # uniform draws per person per day (half a Philox block: two days share one)
 NO_PAIR = -1
 
 _CODES = 4

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iwm.model._adult import AdultParams, _Adults
+from iwm.model._exp32 import exp32
 from iwm.model._expectation import V_BEST, V_WORST, relationship_value
 from iwm.model._momentary import feel, shown_today
 
@@ -80,7 +81,7 @@ def activate(s: _Adults, felt: F, u: F, p: AdultParams) -> tuple[F, B, F]:
     value -= fear  # the margin of approach over withdrawal
     value *= -1 / p.choice_temperature
     mn(value, np.float32(60), out=value)  # exp stays finite in float32
-    np.exp(value, out=value)
+    value = exp32(value)  # the same bits in both backends (iwm.model._exp32)
     value += 1  # 1 / P(approach)
     approached = u * value < 1
     off = felt <= s.threshold_eff  # the system is off: no choice to make

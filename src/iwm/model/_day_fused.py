@@ -5,22 +5,24 @@ The same steps, in the same order and with the same float32 arithmetic, as the N
 :func:`~iwm.model._momentary.shown_today`), and the day's ledger entry
 (:meth:`iwm.model._life._Ledger.record_day`) fused in:
 
-1. :func:`_appraise_pass`, over everyone: the day's draws (the person's Philox block at
-   ``(person, day, SUB_DAY)``, computed in the kernel by :func:`iwm.model._philox.philox4x64`,
-   the numbers the reference path gets from :func:`iwm.model._philox.uniforms`), the appraised
-   stressor and felt need, and the argument of the approach/withdraw logistic. The one
-   transcendental of the day, the exponential of that argument, is then taken by NumPy's own
-   float32 ``exp`` over the whole column, as in the reference: compiled code would call the C
-   library's ``expf``, which differs from NumPy's vectorized float32 ``exp`` in the last bit
-   for some arguments, and one flipped approach decision sets two lives apart.
-2. :func:`_rest_of_day`, block by block (partners live in the same block: a community in
-   :func:`iwm.model._life.live`, all couples in :func:`~iwm.model._life.simulate_couples`), so
-   a block's columns stay in cache: a pass per step over the block's people (show: approach,
-   bid, withdrawal; respond; perceive and regulate; evidence and trust; feel; distance,
-   satisfaction and loneliness; the ledger). A person reads the partner's bid, response,
-   distress and withdrawal of the same day: each is gathered into a scratch row by a pass of
-   its own, so every step's pass is a loop without branches or gathers, which the compiler
-   vectorizes (a straight per-person loop ran at about half the speed).
+One compiled call, :func:`_day_blocks`, runs the day block by block (partners live in the same
+block: a community in :func:`iwm.model._life.live`, all couples in
+:func:`~iwm.model._life.simulate_couples`), so a block's columns stay in cache through all its
+passes, one pass per step over the block's people:
+
+1. :func:`_appraise_pass`: the day's draws (half the person's Philox block at
+   ``(person, day // 2, SUB_DAY)``: two days share a block, computed in the kernel by
+   :func:`iwm.model._philox.philox4x64` on the first of them, the numbers the reference path
+   gets from :func:`iwm.model._life.daily_uniforms`), the appraised
+   stressor and felt need, and the approach/withdraw logistic's exponential. That exponential
+   is :func:`iwm.model._exp32.exp32_scalar`, the reference's :func:`~iwm.model._exp32.exp32`
+   bit for bit (neither backend uses NumPy's or the C library's ``exp``, which differ in the
+   last bit for some arguments: one flipped approach decision sets two lives apart).
+2. show (approach, bid, withdrawal); respond; perceive and regulate; evidence and trust; feel;
+   distance, satisfaction and loneliness; the ledger. A person reads the partner's bid,
+   response, distress and withdrawal of the same day: each is gathered into a scratch row by a
+   pass of its own, so every step's pass is a loop without branches or gathers, which the
+   compiler vectorizes (a straight per-person loop ran at about half the speed).
 
 The kernels run without numba's reference counting (``_nrt=False``: they allocate nothing; with
 it, every use of a column of the state tuple cost two atomic operations) and index with
@@ -44,6 +46,7 @@ from numpy.typing import NDArray
 from iwm.model import _philox
 from iwm.model._adult import AdultParams, _Adults
 from iwm.model._day import Day
+from iwm.model._exp32 import exp32_scalar
 from iwm.model._expectation import V_BEST, V_WORST
 
 HAVE_NUMBA = _philox.HAVE_NUMBA
@@ -275,7 +278,7 @@ def columns(s: _Adults) -> tuple[F, ...]:
 @dataclasses.dataclass(kw_only=True, eq=False)
 class Buffers:
     """What one group's days need besides the state, allocated once: the scratch columns
-    (:data:`SCRATCH`), the day's first two Philox words per person (``words``), the blocks
+    (:data:`SCRATCH`), the Philox words of two days per person (``words``), the blocks
     partners live in (``bounds``: block ``b`` is ``bounds[b] .. bounds[b + 1] - 1``) and the
     ledger's sums (:data:`RECORD`, or empty)."""
 
@@ -301,7 +304,7 @@ class Buffers:
             raise ValueError(f"record: {len(RECORD)} columns of length {n}")
         return cls(
             scratch=np.empty((len(SCRATCH), n), np.float32),
-            words=np.empty((2, n), np.uint64),
+            words=np.empty((4, n), np.uint64),
             bounds=np.asarray(bounds, dtype=np.int64),
             record=record if record is not None else (np.zeros(0, np.float32),) * len(RECORD),
         )
@@ -336,25 +339,28 @@ if HAVE_NUMBA:
         return _f32(np.int64(half >> _S8)) * _TO_UNIT
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _draw_pass(k0, k1, first, step, sub, W):  # type: ignore[no-untyped-def]
-        """Everyone's first two Philox words of the day (their uniforms 0-3)."""
-        for i in range(np.uint64(W.shape[1])):
-            w0, w1, _, _ = _philox.philox4x64(first + i, step, sub, np.uint64(0), k0, k1)
+    def _draw_pass(k0, k1, first, step, sub, W, lo, hi):  # type: ignore[no-untyped-def]
+        """The Philox words of persons ``lo .. hi - 1`` at ``step``: those of two days."""
+        for i in range(np.uint64(lo), np.uint64(hi)):
+            w0, w1, w2, w3 = _philox.philox4x64(first + i, step, sub, np.uint64(0), k0, k1)
             W[0, i] = w0
             W[1, i] = w1
+            W[2, i] = w2
+            W[3, i] = w3
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _unit_pass(W, X):  # type: ignore[no-untyped-def]
-        """The words as everyone's uniforms 0-3 (a loop of its own, vectorized)."""
-        for i in range(np.uint64(W.shape[1])):
-            X[_X_U0, i] = _unit(W[0, i], False)
-            X[_X_U1, i] = _unit(W[0, i], True)
-            X[_X_U2, i] = _unit(W[1, i], False)
-            X[_X_U3, i] = _unit(W[1, i], True)
+    def _unit_pass(W, X, row, lo, hi):  # type: ignore[no-untyped-def]
+        """Words ``row`` and ``row + 1`` as the day's uniforms 0-3 (a loop of its own,
+        vectorized)."""
+        for i in range(np.uint64(lo), np.uint64(hi)):
+            X[_X_U0, i] = _unit(W[row, i], False)
+            X[_X_U1, i] = _unit(W[row, i], True)
+            X[_X_U2, i] = _unit(W[row + 1, i], False)
+            X[_X_U3, i] = _unit(W[row + 1, i], True)
 
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
-    def _appraise_loop(S, K, primed, X):  # type: ignore[no-untyped-def]
-        for i in range(np.uint64(X.shape[1])):
+    def _appraise_loop(S, K, primed, X, lo, hi):  # type: ignore[no-untyped-def]
+        for i in range(np.uint64(lo), np.uint64(hi)):
             u0 = X[_X_U0, i]
             stressor = u0 * u0
             stressor = stressor * K[K_STRESS]
@@ -376,21 +382,24 @@ if HAVE_NUMBA:
             X[_X_STRESSOR, i] = stressor
             X[_X_FELT, i] = felt
             X[_X_FEAR, i] = fear
-            X[_X_LOGIT, i] = _mn(value, _LOGIT_CAP)
+            X[_X_LOGIT, i] = exp32_scalar(_mn(value, _LOGIT_CAP))
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _appraise_pass(S, K, primed, k0, k1, first, step, sub, W, X):  # type: ignore[no-untyped-def]
-        """Draws, appraisal (C6, C9) and the approach/withdraw logit's argument (C3, C16,
-        C17) of every person, as :func:`iwm.model._day.appraise` and the first half of
-        :func:`~iwm.model._day.activate`; rows of ``X`` as named by ``_X_*``. The draws have
-        a loop of their own (Philox's 128-bit products do not vectorize; the rest does), and
-        the appraisal one for primed and one for unprimed days (no branch in the loop)."""
-        _draw_pass(k0, k1, first, step, sub, W)
-        _unit_pass(W, X)
+    def _appraise_pass(S, K, primed, k0, k1, first, day, fresh, sub, W, X, lo, hi):  # type: ignore[no-untyped-def]
+        """Draws, appraisal (C6, C9) and the approach/withdraw logistic's exponential (C3,
+        C16, C17) of persons ``lo .. hi - 1``, as :func:`iwm.model._day.appraise` and the first
+        half of :func:`~iwm.model._day.activate`; rows of ``X`` as named by ``_X_*``. Day
+        ``day`` reads the Philox block at step ``day // 2`` (``iwm.model._life.daily_uniforms``),
+        computed when ``fresh`` (else it is in ``W`` since the day before). The draws have a
+        loop of their own (Philox's 128-bit products do not vectorize; the rest does), and the
+        appraisal one for primed and one for unprimed days (no branch in the loop)."""
+        if fresh:
+            _draw_pass(k0, k1, first, day >> np.uint64(1), sub, W, lo, hi)
+        _unit_pass(W, X, (day & np.uint64(1)) * np.uint64(2), lo, hi)
         if primed:
-            _appraise_loop(S, K, True, X)
+            _appraise_loop(S, K, True, X, lo, hi)
         else:
-            _appraise_loop(S, K, False, X)
+            _appraise_loop(S, K, False, X, lo, hi)
 
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _show(S, K, X, i):  # type: ignore[no-untyped-def]
@@ -628,26 +637,40 @@ if HAVE_NUMBA:
         for i in range(np.uint64(lo), np.uint64(hi)):
             S[PARTNER_BID][i] = X[_X_PARTNER_BID, i]
 
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _block_day(S, K, primed, k0, k1, first, step, fresh, sub, W, partner, approached, X, lo, hi, recorded, R):  # type: ignore[no-untyped-def]
+        """Day ``step`` of the people ``lo .. hi - 1`` (a block); ``fresh``: compute its
+        Philox words (else ``W`` holds them since the day before)."""
+        _appraise_pass(S, K, primed, k0, k1, first, step, fresh, sub, W, X, lo, hi)
+        _show_pass(S, K, X, approached, lo, hi)
+        outside = _gather(X, _X_BID, X[0], partner, lo, hi, _X_THEIRS)
+        _respond_pass(S, K, X, lo, hi)
+        outside |= _gather(X, _X_OFFERED, X[0], partner, lo, hi, _X_THEIRS)
+        _perceive_pass(S, K, X, primed, lo, hi)
+        outside |= _gather(X, -1, S[DISTRESS], partner, lo, hi, _X_THEIRS)
+        outside |= _gather(X, _X_WITHDRAWAL, X[0], partner, lo, hi, _X_THEIR_WITHDRAWAL)
+        _evidence_pass(S, K, X, lo, hi)
+        _feel_pass(S, K, X, lo, hi)
+        _close_pass(S, K, X, lo, hi)
+        _record_pass(S, X, lo, hi, recorded, R)
+        return outside
+
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _rest_of_day(S, K, primed, partner, approached, X, bounds, recorded, R):  # type: ignore[no-untyped-def]
-        """The day after the logit's exponential, block by block: partners live in the same
-        block, and a block's columns stay in cache through its passes. Each pass is a loop
-        without branches or gathers (the partner's values are gathered in passes of their
-        own), which the compiler vectorizes. Returns True if a partner lies outside its block."""
+    def _days_blocks(S, K, primed, k0, k1, first, step, days, sub, W, partner, approached, X, bounds, recorded, R):  # type: ignore[no-untyped-def]
+        """Days ``step .. step + days - 1``, block by block: partners live in the same block,
+        and a block's columns stay in cache through all its passes and days. Each pass is a
+        loop without branches or gathers (the partner's values are gathered in passes of
+        their own), which the compiler vectorizes. Returns True if a partner lies outside its
+        block."""
         outside = False
         for b in range(bounds.shape[0] - 1):
             lo, hi = bounds[b], bounds[b + 1]
-            _show_pass(S, K, X, approached, lo, hi)
-            outside |= _gather(X, _X_BID, X[0], partner, lo, hi, _X_THEIRS)
-            _respond_pass(S, K, X, lo, hi)
-            outside |= _gather(X, _X_OFFERED, X[0], partner, lo, hi, _X_THEIRS)
-            _perceive_pass(S, K, X, primed, lo, hi)
-            outside |= _gather(X, -1, S[DISTRESS], partner, lo, hi, _X_THEIRS)
-            outside |= _gather(X, _X_WITHDRAWAL, X[0], partner, lo, hi, _X_THEIR_WITHDRAWAL)
-            _evidence_pass(S, K, X, lo, hi)
-            _feel_pass(S, K, X, lo, hi)
-            _close_pass(S, K, X, lo, hi)
-            _record_pass(S, X, lo, hi, recorded, R)
+            for d in range(np.uint64(days)):
+                t = step + d
+                fresh = d == 0 or (t & np.uint64(1)) == 0  # an odd day after its even day: words in W
+                outside |= _block_day(
+                    S, K, primed, k0, k1, first, t, fresh, sub, W, partner, approached, X, lo, hi, recorded, R
+                )
         return outside
 
 
@@ -660,17 +683,53 @@ def day(
     returned is a view of ``buf``'s scratch: the next day overwrites it."""
     if not HAVE_NUMBA:
         raise RuntimeError("the numba backend needs numba installed")
-    cols, k = buf.columns(s), constants(p)
     key = _philox.key(seed, stream)
-    first, at = np.uint64(first_person), np.uint64(step)
+    _run_days(s, p, key=key, step=step, days=1, sub=sub, first_person=first_person, buf=buf)
     x = buf.scratch
-    _appraise_pass(cols, k, s.primed, key[0], key[1], first, at, np.uint64(sub), buf.words, x)
-    np.exp(x[_X_LOGIT], out=x[_X_LOGIT])  # NumPy's float32 exp, as the reference's (module docstring)
-    recorded = buf.record[0].shape[0] > 0
-    if _rest_of_day(cols, k, s.primed, s.partner, s.approached, x, buf.bounds, recorded, buf.record):
-        raise ValueError("partner: partners within the block (buf.bounds)")
     rows: dict[str, Any] = {name: x[i] for i, name in enumerate(SCRATCH) if name in _DAY_FIELDS}
     return Day(approach_drive=rows["felt"], approached=s.approached, distress=s.distress, distance=s.distance, **rows)
+
+
+def days(
+    s: _Adults,
+    p: AdultParams,
+    *,
+    seed: int,
+    stream: int,
+    step: int,
+    days: int,
+    sub: int,
+    first_person: int,
+    buf: Buffers,
+) -> None:
+    """Days ``step .. step + days - 1`` for every person of ``s`` (in place), as as many calls of
+    :func:`day` would run them, but each block through all the days at once (its columns stay
+    in cache). For stretches with nothing else between the days (no priming)."""
+    if not HAVE_NUMBA:
+        raise RuntimeError("the numba backend needs numba installed")
+    _run_days(s, p, key=_philox.key(seed, stream), step=step, days=days, sub=sub, first_person=first_person, buf=buf)
+
+
+def _run_days(
+    s: _Adults,
+    p: AdultParams,
+    *,
+    key: NDArray[np.uint64],
+    step: int,
+    days: int,
+    sub: int,
+    first_person: int,
+    buf: Buffers,
+) -> None:
+    if step < 0 or days < 0:
+        raise ValueError(f"step, days: non-negative, got {step}, {days}")
+    outside = _days_blocks(
+        buf.columns(s), constants(p), s.primed, key[0], key[1], np.uint64(first_person), np.uint64(step), days,
+        np.uint64(sub), buf.words, s.partner, s.approached, buf.scratch, buf.bounds, buf.record[0].shape[0] > 0,
+        buf.record,
+    )  # fmt: skip
+    if outside:
+        raise ValueError("partner: partners within the block (buf.bounds)")
 
 
 _DAY_FIELDS = {f.name for f in dataclasses.fields(Day)}

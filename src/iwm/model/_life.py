@@ -52,8 +52,19 @@ COUPLES_STREAM = 3
 # Every draw of adult life is a pure function of (seed, stream, person, step, sub)
 # (:mod:`iwm.model._philox`), with ``person`` the global id (block x BLOCK + index):
 SUB_DAY = 0
-"""Sub-stream of the daily draws: :data:`N_DAILY` uniforms per person at step = the day's
-index since the start of :func:`live` (week x 7 + day) or of :func:`simulate_couples`."""
+"""Sub-stream of the daily draws: :data:`N_DAILY` uniforms per person per day (the day's index
+since the start of :func:`live`, week x 7 + day, or of :func:`simulate_couples`). Two days
+share a Philox block: day ``t`` reads the block at step ``t // 2``, the first half of it on
+even days and the second on odd days (:func:`daily_uniforms`)."""
+
+
+def daily_uniforms(seed: int, stream: int, day: int, first_person: int, n: int) -> F:
+    """The :data:`N_DAILY` uniforms of persons ``first_person ..`` on ``day`` (:data:`SUB_DAY`),
+    shape (N_DAILY, n)."""
+    halves = _philox.uniforms(seed, stream, day // 2, first_person, n, sub=SUB_DAY)
+    return halves[N_DAILY * (day % 2) : N_DAILY * (day % 2 + 1)]
+
+
 SUB_LEAVE = 1
 """Sub-stream of the weekly leave draw (:func:`relationships_week`), one uniform per person at
 step = week."""
@@ -395,6 +406,30 @@ def _derive(s: _Adults, p: AdultParams, m: Mechanisms, backend: str) -> None:
         derive_strategy(s, p, m)
 
 
+def _days_of_week(
+    spec: _LifeSpec, s: _Adults, led: _Ledger, primed: Flags, fused: _day_fused.Buffers | None, week: int, first: int
+) -> None:
+    """The seven days of ``week`` (persons ``first ..``): on the ``"numba"`` backend in one
+    compiled call, each block through all seven days, unless a prime falls in the run (priming
+    and its fading come between the days); else day by day."""
+    p, prime = spec.params, spec.prime
+    at = dict(seed=spec.seed, stream=ADULT_STREAM, sub=SUB_DAY, first_person=first)
+    if fused is not None and prime is None:
+        _day_fused.days(s, p, step=week * DAYS_PER_WEEK, days=DAYS_PER_WEEK, buf=fused, **at)
+        return
+    for d in range(DAYS_PER_WEEK):
+        step = week * DAYS_PER_WEEK + d
+        if prime is not None and primed is not None and step == prime.day:
+            prime_people(s, primed, prime.params)
+        if fused is not None:
+            _day_fused.day(s, p, step=step, buf=fused, **at)
+        else:
+            yesterday = s.partner_bid
+            led.record_day(s, day(s, daily_uniforms(spec.seed, ADULT_STREAM, step, first, s.n), p), yesterday)
+        if prime is not None:
+            fade(s, prime.params)
+
+
 def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags, first_block: int) -> Group:
     """Adult life of consecutive communities (blocks) starting at ``first_block``."""
     p, mech, therapy, events = spec.params, spec.mechanisms, spec.therapy, spec.events
@@ -418,27 +453,7 @@ def _live_group(spec: _LifeSpec, pop: Population, clients: Flags, primed: Flags,
         snapshots[i] = s.population()
     for week in range(spec.weeks):
         relationships_week(s, led, communities, p, mech, seed=spec.seed, week=week, backend=spec.backend)
-        for d in range(DAYS_PER_WEEK):
-            step = week * DAYS_PER_WEEK + d
-            if spec.prime is not None and primed is not None and step == spec.prime.day:
-                prime_people(s, primed, spec.prime.params)
-            if fused is not None:
-                _day_fused.day(
-                    s,
-                    p,
-                    seed=spec.seed,
-                    stream=ADULT_STREAM,
-                    step=step,
-                    sub=SUB_DAY,
-                    first_person=first_person,
-                    buf=fused,
-                )
-            else:
-                u = _philox.uniforms(spec.seed, ADULT_STREAM, step, first_person, s.n, k=N_DAILY, sub=SUB_DAY)
-                yesterday = s.partner_bid
-                led.record_day(s, day(s, u, p), yesterday)
-            if spec.prime is not None:
-                fade(s, spec.prime.params)
+        _days_of_week(spec, s, led, primed, fused, week, first_person)
         if fused is not None:  # the same two steps, as one compiled pass
             _week_fused.revise(s, p)
         else:
@@ -691,7 +706,7 @@ def simulate_couples(
                 s, p, seed=seed, stream=COUPLES_STREAM, step=t, sub=SUB_DAY, first_person=0, buf=fused
             )
         else:
-            today = day(s, _philox.uniforms(seed, COUPLES_STREAM, t, 0, 2 * k, k=N_DAILY, sub=SUB_DAY), p)
+            today = day(s, daily_uniforms(seed, COUPLES_STREAM, t, 0, 2 * k), p)
         if prime is not None:
             fade(s, prime.params)
         row = {

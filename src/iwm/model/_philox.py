@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 try:  # numba is installed by default; without it only the NumPy reference path runs
     import numba
 except ImportError:  # pragma: no cover - exercised where numba is absent
-    numba = None
+    numba = None  # type: ignore[assignment]
 
 HAVE_NUMBA = numba is not None
 

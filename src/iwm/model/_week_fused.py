@@ -8,7 +8,9 @@ the weekly revision of the model, bit-identical to the NumPy reference.
   :func:`~iwm.model._partner_choice._mean_distance` computes it (float64 values sorted, a
   running float64 sum, which is what NumPy's ``cumsum`` computes, and the count of values at
   or below each point, ``searchsorted(side="right")``). The exponential is left to NumPy's
-  float32 ``exp`` (the caller's), as in :mod:`iwm.model._day_fused`.
+  float32 ``exp`` over the judged pairs (the caller's, in both backends): the market runs once
+  a week, so leaving the kernel for it costs little (the day has its own,
+  :mod:`iwm.model._exp32`).
 * :func:`revise`: the end of a week for everyone, in one pass per person: the week's evidence
   revises the beliefs and the strategy (:func:`iwm.model._adult.update_model`), the chronic
   beliefs follow the week's momentary state (:func:`iwm.model._momentary.follow_state`), and
@@ -22,6 +24,7 @@ reference mixes in a float64 array; no fast-math. ``tests/test_fused_week.py`` c
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -140,7 +143,7 @@ def revision_constants(p: AdultParams) -> tuple[np.float32, ...]:
     """update_model's and follow_state's float32 constants, as the reference rounds them (a
     tuple: the kernel holds them in registers, where constants in an array, which the
     compiler must assume a column's store may change, kept the loop from vectorizing)."""
-    values = [
+    values: list[float | np.floating[Any]] = [
         p.evidence_rate,
         2,
         p.danger_rate,
