@@ -499,8 +499,10 @@ def iwm_couples(
 
     ``draws`` injects the uniforms (as for :class:`DyadModel`; the NumPy day then runs);
     otherwise the day draws its own counter-based numbers on ``backend`` (None: the fastest
-    installed, the fused kernels). ``on_day(t, day, state)`` sees each day's events before the
-    weekly revision. Returns the means of the final state and the state itself (under ``"state"``).
+    installed, the fused kernels, which then run a week of days per call and the compiled weekly
+    revision, as :func:`iwm.live` does). ``on_day(t, day, state)`` sees each day's events before
+    the weekly revision (the days then run one per call). Returns the means of the final state
+    and the state itself (under ``"state"``).
     """
     p, m = params or iwm.AdultParams(), mechanisms or iwm.Mechanisms()
     s = couples_state(pop_a, pop_b, p, m)
@@ -558,7 +560,7 @@ def compare(
 
     People are formed under low-risk caregiving (not timed) and paired first half with second
     half. iwm (on ``backend``, None: the fastest installed) is timed best of ``repeats`` after
-    one untimed day that compiles the kernels, Mesa once (building the agents is included for
+    one untimed week that compiles the kernels, Mesa once (building the agents is included for
     Mesa, as setting up the columns is for iwm). ``ratio`` = Mesa seconds / iwm seconds.
     """
     if n % 2:

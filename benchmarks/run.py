@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import platform
 import subprocess
@@ -75,10 +76,16 @@ def adult(people: iwm.Population, years: float, repeats: int, backend: str) -> d
 
 def mesa_ratio(n: int) -> dict[str, Any] | None:
     sys.path.insert(0, str(HERE))
+    start_method = multiprocessing.get_start_method(allow_none=True)
     try:
         from mesa_dyad import compare
     except ImportError:  # mesa is in the `bench` extra
         return None
+    finally:
+        # importing Mesa 3 sets the whole process's start method to "spawn" (mesa.batchrunner),
+        # which would make every later worker start a fresh interpreter and load iwm again:
+        # the scaling runs below would time that instead of iwm
+        multiprocessing.set_start_method(start_method, force=True)
     result = compare(n=n)
     return {k: v for k, v in result.items() if not k.endswith("_summary")}
 
