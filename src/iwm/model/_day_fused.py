@@ -681,10 +681,7 @@ def day(
     day with the draws of persons ``first_person ..`` at ``(seed, stream, step, sub)``, added
     to ``buf.record`` when it holds the ledger's sums. The :class:`~iwm.model._day.Day`
     returned is a view of ``buf``'s scratch: the next day overwrites it."""
-    if not HAVE_NUMBA:
-        raise RuntimeError("the numba backend needs numba installed")
-    key = _philox.key(seed, stream)
-    _run_days(s, p, key=key, step=step, days=1, sub=sub, first_person=first_person, buf=buf)
+    days(s, p, seed=seed, stream=stream, step=step, days=1, sub=sub, first_person=first_person, buf=buf)
     x = buf.scratch
     rows: dict[str, Any] = {name: x[i] for i, name in enumerate(SCRATCH) if name in _DAY_FIELDS}
     return Day(approach_drive=rows["felt"], approached=s.approached, distress=s.distress, distance=s.distance, **rows)
@@ -707,22 +704,9 @@ def days(
     in cache). For stretches with nothing else between the days (no priming)."""
     if not HAVE_NUMBA:
         raise RuntimeError("the numba backend needs numba installed")
-    _run_days(s, p, key=_philox.key(seed, stream), step=step, days=days, sub=sub, first_person=first_person, buf=buf)
-
-
-def _run_days(
-    s: _Adults,
-    p: AdultParams,
-    *,
-    key: NDArray[np.uint64],
-    step: int,
-    days: int,
-    sub: int,
-    first_person: int,
-    buf: Buffers,
-) -> None:
     if step < 0 or days < 0:
         raise ValueError(f"step, days: non-negative, got {step}, {days}")
+    key = _philox.key(seed, stream)
     outside = _days_blocks(
         buf.columns(s), constants(p), s.primed, key[0], key[1], np.uint64(first_person), np.uint64(step), days,
         np.uint64(sub), buf.words, s.partner, s.approached, buf.scratch, buf.bounds, buf.record[0].shape[0] > 0,
