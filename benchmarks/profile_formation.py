@@ -49,10 +49,10 @@ def numpy_profile(weeks: int) -> dict[str, float]:
     d_gain, d_thr, gain, thr = F.try_strategy(s, u, p)
     asked = u[0] > thr
     signal = gain * u[0] * asked
-    care = F.caregiver_responds(terms, u[0], signal, u, p)
+    care = F.caregiver_responds(terms, u[0], signal, s.mood, u, p)
     steps = {
         "  try_strategy": lambda: F.try_strategy(s, u, p),
-        "  caregiver_responds": lambda: F.caregiver_responds(terms, u[0], signal, u, p),
+        "  caregiver_responds": lambda: F.caregiver_responds(terms, u[0], signal, s.mood, u, p),
         "  reinforce": lambda: F.reinforce(s, u[0], signal, care, d_gain, d_thr, 0.5, p),
         "  update_beliefs": lambda: F.update_beliefs(s, u[0], asked, care, 0.5, p),
         "  co_regulate": lambda: F.co_regulate(s, gain, care, 0.5, p),

@@ -267,11 +267,13 @@ def test_c21_without_projection_the_perceived_response_is_the_actual_one(styles)
 def test_c23_defensive_behaviours_make_the_model_come_true(styles):
     """Confirmation: with the same partners, the responses insecure people's bids actually get
     (before any misperception) fall short of what secure people's bids get, as their models
-    predict; clinging, protest and distancing are what make a good part of the gap. The gap is
-    paired (same partners, same draws), so its seed-to-seed SD is small (about .002 over seeds
-    2-4 on the v2 model, where switching the behaviours off shrinks it by .022-.025); the
-    clearest case is the anxiously raised, whose clinging and protest cost them about half of
-    their shortfall."""
+    predict; clinging, protest and distancing make part of the gap. The gap is paired (same
+    partners, same draws), so its seed-to-seed SD is small (about .002 over seeds 2-4). Since
+    beliefs stay learnable (issue 15, item 1) switching the behaviours off shrinks it by
+    .013-.020 (formation seeds 11, 21, 31; .022-.025 before, when childhood left everyone the
+    same saturated evidence), so the bound is .01, five of those SDs; the clearest case is
+    still the anxiously raised, whose clinging and protest cost them about half of their
+    shortfall."""
 
     def gaps(mech):
         pop = iwm.Population.concat([styles[s] for s in ("secure", "anxious", "avoidant", "disorganized")])
@@ -284,7 +286,7 @@ def test_c23_defensive_behaviours_make_the_model_come_true(styles):
         gaps(iwm.Mechanisms()),
         gaps(iwm.Mechanisms().without("defensive_behaviours")),
     )
-    assert on > 0.05 and on > off + 0.015
+    assert on > 0.05 and on > off + 0.01
     assert anxious_off < anxious_on * 2 / 3
 
 

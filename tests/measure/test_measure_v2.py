@@ -27,6 +27,7 @@ from iwm.measure import (
 )
 from iwm.measure._interview import interview_ratings
 from iwm.measure._items import item_model
+from iwm.measure._latent import state_predictors
 from iwm.measure._placement import placement_quality
 
 
@@ -131,12 +132,22 @@ def test_interview_reproduces_aai_shares_and_agrees_modestly(adults):
 
 
 def test_interview_reads_processing_not_belief_content(adults):
-    """The interview ignores what the self model holds (self-report reads it), and coder
-    error alone moves classes: agreement is not a tuned parameter."""
+    """The interview ignores what the self and other models hold, their means and their
+    posterior SDs (self-report reads them), and coder error alone moves classes: agreement is
+    not a tuned parameter."""
     lower_self = adults.replace(self_worth_b=adults.self_worth_b * 3)
-    for key, value in interview_ratings(adults).items():
-        if key != "fear":
-            np.testing.assert_array_equal(value, interview_ratings(lower_self)[key])
+    # a fifth of the evidence: the same means, a wider posterior of the other's availability
+    unsure = adults.replace(availability_a=adults.availability_a / 5, availability_b=adults.availability_b / 5)
+    assert np.all(unsure.other_availability_sd > adults.other_availability_sd)
+    # ... which self-report reads as an unpredictable other (C2): anxiety rises, avoidance does not move
+    anx, avo = state_predictors(adults)
+    anx_unsure, avo_unsure = state_predictors(unsure)
+    assert np.all(anx_unsure > anx)
+    np.testing.assert_allclose(avo_unsure, avo, atol=1e-4)
+    for changed in (lower_self, unsure):
+        for key, value in interview_ratings(adults).items():
+            if key != "fear":
+                np.testing.assert_array_equal(value, interview_ratings(changed)[key])
     exact = interview(adults, np.random.default_rng(0), InterviewParams(rater_sd=0))
     noisy = interview(adults, np.random.default_rng(0))
     assert 0.05 < np.mean(exact.category != noisy.category) < 0.5

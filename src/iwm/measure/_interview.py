@@ -10,17 +10,25 @@ Here the interview reads aspects of the working model other than the self-report
 * **incoherence** (how the model is processed rather than what it holds), the sum of two
   ratings: the dismissing side, the share of felt need kept out of awareness and expression
   (``suppression``: lack of memory, C11), and the preoccupied side, amplified signalling
-  (``signalling`` above 1: involving anger, C6) and an other still unsettled (posterior SD of
-  other-availability above .03: vague, unresolved expectations, C2);
+  (``signalling`` above 1: involving anger, C6);
 * **direction**: the dismissing rating against the preoccupied one;
 * **unresolved**: fear of the figure one needs (other-danger with expected availability, the
   score behind infant D, C16).
 
-Each rating carries its own coder error (``rater_sd``, ``unresolved_rater_sd``). Self-report
-reads the shown self and others' availability as the person describes them (:mod:`._latent`),
-plus variation the model does not hold; so the two channels agree only modestly, as in the
-literature (Roisman et al. 2007: mean r = .09 between AAI security and self-reported
-attachment), without any parameter for their agreement. The cuts reproduce the shares of
+Each rating carries its own coder error (``rater_sd``, ``unresolved_rater_sd``).
+
+The interview reads no belief *content*. The AAI codes a state of mind: how coherently, and with
+which defence, attachment experience is processed in discourse (Main, Kaplan & Cassidy 1985;
+Hesse 2008), not what a person expects of close others now; self-reports measure the latter,
+a conscious appraisal (Crowell, Fraley & Shaver 1999; Roisman et al. 2007). So the posterior
+mean and SD of availability and self-worth, which the questionnaire reads (:mod:`._latent`:
+distrust, an unpredictable other, a negative self), are not interview ratings. (An earlier
+version rated the posterior SD of availability as an "unsettled" other; once that SD carried
+the inconsistency of care, it made the two channels read the same column.) The channels still
+share the deactivating strategy: discourse that excludes attachment (dismissing) and a
+described discomfort with closeness (avoidance) are both read from ``suppression``; how much
+the two agree is measured (target T10: Roisman et al. 2007, mean r = .09), never set by a
+parameter. The cuts reproduce the shares of
 non-clinical AAIs (Bakermans-Kranenburg & van IJzendoorn 2009; target T3).
 
 A research and teaching model of an interview: never a clinical classification of a person.
@@ -50,9 +58,6 @@ class InterviewParams(Params):
 
     suppression_weight: float = bounded(4.4, 0, 50, "dismissing rating per unit of suppression (C11)")
     signalling_weight: float = bounded(17.0, 0, 100, "preoccupied rating per unit of signalling above 1 (C6)")
-    unsettled_weight: float = bounded(
-        240.0, 0, 1000, "preoccupied rating per unit of posterior SD of other-availability above .03 (C2)"
-    )
     rater_sd: float = bounded(0.5, 0, 5, "coder error on each of the two ratings")
     coherence_cut: float = bounded(1.1, -10, 20, "incoherence (sum of the two ratings) above which insecure")
     dismissing_bias: float = bounded(
@@ -89,11 +94,9 @@ class Interview:
 
 def interview_ratings(pop: Population, p: InterviewParams = INTERVIEW) -> dict[str, NDArray[np.float64]]:
     """The error-free ratings: the dismissing and preoccupied sides of incoherence, and fear."""
-    unsettled = np.sqrt(np.asarray(pop.other_availability_uncertainty, np.float64)) - 0.03
     return {
         "dismissing": p.suppression_weight * np.asarray(pop.suppression, np.float64),
-        "preoccupied": p.signalling_weight * (np.asarray(pop.signalling, np.float64) - 1.0)
-        + p.unsettled_weight * unsettled,
+        "preoccupied": p.signalling_weight * (np.asarray(pop.signalling, np.float64) - 1.0),
         "fear": np.asarray(disorganization(pop.other_availability, pop.other_danger), np.float64),
     }
 

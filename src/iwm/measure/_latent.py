@@ -7,7 +7,8 @@ answers come from these latents through a graded response model (:mod:`iwm.measu
 
 Each dimension is a linear predictor over transformed state columns, standardized with fixed
 reference constants (low-risk adults at 23, seed 1, n = 20,000, read from the momentary state
-on the last day; recomputed whenever the adult model changes them):
+on the last day; recomputed whenever the adult model changes them, by
+:func:`iwm.study._calibration.reference_constants`):
 
 * anxiety: a negative self as shown (logit of ``self_model``; C1), an unpredictable other (the
   posterior SD of other-availability; C2), hyperactivation (signalling above 1 and an
@@ -38,6 +39,18 @@ from iwm.model._population import Population
 
 _EPS = 1e-3  # keeps logits of beliefs finite
 
+REFERENCE_AVAILABILITY_SD = 0.0416
+"""Posterior SD of other-availability of a typical (median) low-risk adult at 23 (design: a
+reference constant, seed 1, n = 20,000; recomputed with :func:`iwm.study._calibration.reference_constants`).
+Read-outs take the SD relative to it."""
+
+
+def availability_unpredictability(pop: Population, reference: float | None = None) -> NDArray[np.float64]:
+    """Posterior SD of other-availability relative to the reference adult's (1: typical);
+    ``reference`` defaults to :data:`REFERENCE_AVAILABILITY_SD`."""
+    ref = REFERENCE_AVAILABILITY_SD if reference is None else reference
+    return np.asarray(pop.other_availability_sd, np.float64) / ref
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class LatentParams(Params):
@@ -47,7 +60,7 @@ class LatentParams(Params):
 
     anxiety_self: float = bounded(1.0, 0, 10, "anxiety per unit of the logit of a negative shown self (C1)")
     anxiety_unpredictability: float = bounded(
-        0.5, 0, 10, "anxiety per .03 of posterior SD of other-availability (C2, unpredictable other)"
+        0.5, 0, 10, "anxiety per unit of SD of other-availability over the reference SD (C2, unpredictable other)"
     )
     anxiety_hyperactivation: float = bounded(
         1.0, 0, 10, "anxiety per unit of signalling above 1 plus threshold below .3 (C6)"
@@ -57,10 +70,10 @@ class LatentParams(Params):
     avoidance_deactivation: float = bounded(1.0, 0, 10, "avoidance per unit of suppression (C11)")
     avoidance_reliance: float = bounded(1.0, 0, 10, "avoidance per unit of self-reliance (C14)")
     avoidance_danger: float = bounded(3.0, 0, 10, "avoidance per unit of other-danger (C16)")
-    anxiety_center: float = bounded(-1.82, -20, 20, "anxiety predictor in the reference population: mean")
-    anxiety_spread: float = bounded(1.427, 0.01, 20, "anxiety predictor in the reference population: SD")
-    avoidance_center: float = bounded(0.415, -20, 20, "avoidance predictor in the reference population: mean")
-    avoidance_spread: float = bounded(1.299, 0.01, 20, "avoidance predictor in the reference population: SD")
+    anxiety_center: float = bounded(-1.814, -20, 20, "anxiety predictor in the reference population: mean")
+    anxiety_spread: float = bounded(1.628, 0.01, 20, "anxiety predictor in the reference population: SD")
+    avoidance_center: float = bounded(0.502, -20, 20, "avoidance predictor in the reference population: mean")
+    avoidance_spread: float = bounded(1.443, 0.01, 20, "avoidance predictor in the reference population: SD")
     state_share: float = bounded(
         0.7, 0, 1, "correlation of a latent dimension with its state part (the rest is unique to the person)"
     )
@@ -74,12 +87,15 @@ def _logit(p: NDArray[np.floating]) -> NDArray[np.float64]:
     return np.log(q / (1 - q))
 
 
-def state_predictors(pop: Population, p: LatentParams = LATENT) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The state parts of anxiety and avoidance, standardized by the reference constants.
+def state_predictors(
+    pop: Population, p: LatentParams = LATENT, *, reference_sd: float | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The state parts of anxiety and avoidance, standardized by the reference constants
+    (``reference_sd``: see :func:`availability_unpredictability`).
 
     Self-worth, availability and deactivation are read as they are on the day of answering
     (the momentary state, :mod:`iwm.model._momentary`); the rest of the model is chronic."""
-    unpredictability = np.sqrt(np.asarray(pop.other_availability_uncertainty, np.float64)) / 0.03
+    unpredictability = availability_unpredictability(pop, reference_sd)
     hyperactivation = (pop.signalling - 1.0) + np.clip(0.3 - pop.activation_threshold, 0, None)
     danger = np.asarray(pop.other_danger, np.float64)
     anx = (

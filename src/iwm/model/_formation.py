@@ -8,11 +8,14 @@ weekly by default). In each episode:
    turns felt need into an expressed signal: nothing below the activation threshold, else
    ``gain x felt`` (gain < 1 hides need, gain > 1 amplifies it);
 3. **response**: the caregiver (:mod:`iwm.model._caregiving`) sees the signal plus, if sensitive,
-   the unsignalled need; an inconsistent caregiver answers only a loud cue, a rejecting one
+   the unsignalled need; an inconsistent caregiver's readiness follows her mood, which lasts
+   some weeks, so for a while an ordinary cue is enough and then only a loud one; a rejecting one
    rebuffs bids more the stronger they are, a frightening one frightens, more when approached;
 4. **perception**: the child registers the comfort through its current model (C21);
 5. **belief update**: Beta evidence counts for self-worth, other-availability and
-   other-danger gain the perceived evidence, weighted by need and by plasticity;
+   other-danger are discounted at the rate the learned volatility of the caregiver sets
+   (:mod:`iwm.model._beliefs`), then gain the perceived evidence, weighted by need and by
+   plasticity;
 6. **strategy learning**: the variation that was tried is reinforced or punished by how
    the episode went (a policy-gradient rule with a running baseline, Williams 1992).
 
@@ -32,6 +35,7 @@ import dataclasses
 import numpy as np
 from numpy.typing import NDArray
 
+from iwm.model._beliefs import discount, forgetting, learn_volatility
 from iwm.model._caregiving import Caregivers
 from iwm.model._params import Params, bounded
 from iwm.model._philox import uniforms
@@ -65,6 +69,9 @@ class FormationParams(Params):
     # the caregiver's side of an episode
     notice: float = bounded(0.3, 0, 2, "share of unsignalled need a fully sensitive caregiver sees")
     loud_cue: float = bounded(1.0, 0, 3, "mean cue an entirely inconsistent caregiver needs before responding")
+    mood_weeks: float = bounded(
+        4.0, 1, 52, "mean weeks a caregiver's mood (readiness to respond) lasts before it changes"
+    )
     response_width: float = bounded(0.4, 0.05, 2, "cue range over which responding goes from never to always")
     comfort_floor: float = bounded(0.5, 0, 1, "comfort quality of an entirely insensitive response")
     rebuff_saturation: float = bounded(1.0, 0.1, 3, "signal at which a rejecting caregiver rebuffs at full rate")
@@ -83,7 +90,20 @@ class FormationParams(Params):
     unanswered_bid_weight: float = bounded(0.5, 0, 1, "self-worth evidence against from an unanswered bid")
     regulation_rate: float = bounded(0.02, 0, 1, "rate at which co-regulation builds regulation capacity")
     self_reliance_rate: float = bounded(0.02, 0, 1, "rate at which coping alone builds self-reliance")
-    prior_count: float = bounded(1.0, 0.1, 10, "Beta prior evidence on each side of each belief at birth")
+    # beliefs that stay learnable (iwm.model._beliefs)
+    prior_count: float = bounded(
+        1.0, 0.1, 10, "Beta prior evidence on each side of each belief: at birth, and the level forgetting returns to"
+    )
+    recent_rate: float = bounded(0.5, 0.01, 1, "weight of the latest outcome in the recent impression of the caregiver")
+    volatility_rate: float = bounded(
+        0.02, 0.001, 1, "rate at which the volatility estimate follows the surprise covariance"
+    )
+    forgetting_floor: float = bounded(
+        0.001, 0, 0.1, "share of learned evidence forgotten per episode at full plasticity while the other looks stable"
+    )
+    volatility_forgetting: float = bounded(
+        0.5, 0, 0.9, "extra share of learned evidence forgotten per episode per unit of relative volatility"
+    )
 
     @property
     def episodes(self) -> int:
@@ -92,6 +112,11 @@ class FormationParams(Params):
     @property
     def infant_episode(self) -> int:
         return round(self.infant_assessment_age * WEEKS_PER_YEAR) * self.episodes_per_week
+
+    @property
+    def mood_hazard(self) -> float:
+        """Chance per episode that the caregiver's mood is drawn afresh (1: a new mood every episode)."""
+        return min(1.0, 1 / (self.mood_weeks * self.episodes_per_week))
 
     def plasticity_at(self, age: float) -> float:
         """Weight of new evidence at ``age`` years: 1 at birth, falling toward the floor."""
@@ -113,6 +138,9 @@ class _ChildState:
     baseline: F
     regulation: F
     self_reliance: F
+    A_recent: F  # recent impression of the caregiver's availability
+    A_volatility: F  # learned volatility of her availability (surprise covariance)
+    mood: F  # the caregiver's current mood, uniform in [0, 1]: high is less ready to respond
 
     @classmethod
     def newborn(cls, shape: tuple[int, ...], p: FormationParams) -> _ChildState:
@@ -131,6 +159,9 @@ class _ChildState:
             baseline=full(0.0),
             regulation=full(0.5),
             self_reliance=full(0.0),
+            A_recent=full(0.5),
+            A_volatility=full(0.0),
+            mood=full(0.5),
         )
 
 
@@ -139,7 +170,7 @@ class CaregiverTerms:
     """What a caregiver brings to every episode, computed once per chunk (hot-loop constants)."""
 
     notice: F  # unsignalled need seen per unit of felt need
-    readiness: F  # cue an inconsistent caregiver needs, per unit of the moment's draw
+    readiness: F  # cue an inconsistent caregiver needs, per unit of her mood
     rebuff_per_signal: F
     fright_alone: F
     fright_per_approach: F
@@ -182,14 +213,23 @@ def try_strategy(s: _ChildState, u: F, p: FormationParams) -> tuple[F, F, F, F]:
     return d_gain, d_thr, gain, thr
 
 
-def caregiver_responds(cg: CaregiverTerms, felt: F, signal: F, u: F, p: FormationParams) -> _Care:
+def caregiver_mood(mood: F, u: F, hazard: float) -> None:
+    """The caregiver's own state and mood, which set her readiness to respond (in place): it
+    lasts a while and then changes (with chance ``hazard`` per episode), driven by her, not by
+    the child's signals (Ainsworth et al. 1978; Cassidy & Berlin 1994). A renewal reuses the
+    episode's draw: given u < hazard, u / hazard is again uniform, so the mood stays U(0, 1)."""
+    renew = u[5] < hazard
+    np.copyto(mood, u[5] * np.float32(1 / hazard), where=renew)
+
+
+def caregiver_responds(cg: CaregiverTerms, felt: F, signal: F, mood: F, u: F, p: FormationParams) -> _Care:
     """The caregiver's response (C5): the signal plus what a sensitive caregiver notices unasked;
-    an inconsistent caregiver's readiness varies from moment to moment, so sometimes an ordinary
-    cue is enough and sometimes only a loud one gets through (the unpredictable other, C2); a
+    an inconsistent caregiver's readiness follows her mood, so for weeks an ordinary cue is
+    enough and then for weeks only a loud one gets through (the unpredictable other, C2); a
     rejecting one rebuffs strong bids; a frightening one frightens, more on approach."""
     cue = cg.notice * felt
     cue += signal
-    cue -= cg.readiness * u[5]
+    cue -= cg.readiness * mood
     cue *= 1 / p.response_width
     p_respond = np.minimum(np.maximum(cue, 0, out=cue), 1, out=cue)
     p_rebuff = np.minimum(signal, p.rebuff_saturation) * cg.rebuff_per_signal
@@ -236,22 +276,24 @@ def reinforce(
 def update_beliefs(
     s: _ChildState, felt: F, asked: NDArray[np.bool_], care: _Care, plasticity: float, p: FormationParams
 ) -> None:
-    """Perception through the current model (C21), then belief updating on what was perceived
-    (C1, C2). :func:`iwm.model._perception.perceive` with awareness 0, inlined: ambiguity =
-    1 - |2q - 1| = 2 min(q, 1 - q)."""
+    """Perception through the current model (C21), then discounted belief updating on what was
+    perceived (C1, C2; :mod:`iwm.model._beliefs`). :func:`iwm.model._perception.perceive` with
+    awareness 0, inlined: ambiguity = 1 - |2q - 1| = 2 min(q, 1 - q)."""
     quality = care.quality
-    expected = s.A_a / (s.A_a + s.A_b)
-    expected -= quality
+    mean = s.A_a / (s.A_a + s.A_b)
+    expected = mean - quality
     pull = np.minimum(quality, 1 - quality)
     pull *= 2 * p.perception_bias
     expected *= pull
     seen = expected
     seen += quality
-    weight = felt * plasticity
     # a need nobody was asked to meet says less about others than an unanswered bid
-    weight_a = (asked | care.comforted) * np.float32(1 - p.unasked_weight)
-    weight_a += p.unasked_weight
-    weight_a *= weight
+    relevance = (asked | care.comforted) * np.float32(1 - p.unasked_weight)
+    relevance += p.unasked_weight
+    relevance *= felt
+    forget_beliefs(s, seen, relevance, mean, plasticity, p)
+    weight = felt * plasticity
+    weight_a = relevance * plasticity
     evidence = weight_a * seen
     s.A_a += evidence
     s.A_b += weight_a - evidence
@@ -260,6 +302,26 @@ def update_beliefs(
     s.W_b += weight * (care.rebuffed + unanswered * np.float32(p.unanswered_bid_weight))
     s.D_a += plasticity * care.fright
     s.D_b += (plasticity * p.danger_safety_weight) * (1 - care.fright)
+
+
+def forget_beliefs(s: _ChildState, seen: F, relevance: F, mean: F, plasticity: float, p: FormationParams) -> None:
+    """Old evidence is discounted before the episode's comes in. Availability and self-worth
+    (both read from the same responses) forget at the rate the learned volatility of the
+    caregiver's availability sets; danger, learned from rare fright, at the floor rate."""
+    relative = learn_volatility(
+        s.A_recent,
+        s.A_volatility,
+        seen,
+        relevance,
+        mean,
+        plasticity,
+        recent_rate=p.recent_rate,
+        volatility_rate=p.volatility_rate,
+    )
+    rate = forgetting(relative, plasticity, floor=p.forgetting_floor, per_volatility=p.volatility_forgetting)
+    discount(s.A_a, s.A_b, rate, p.prior_count)
+    discount(s.W_a, s.W_b, rate, p.prior_count)
+    discount(s.D_a, s.D_b, np.float32(p.forgetting_floor * plasticity), p.prior_count)
 
 
 def co_regulate(s: _ChildState, gain: F, care: _Care, plasticity: float, p: FormationParams) -> None:
@@ -286,7 +348,8 @@ def episode(s: _ChildState, cg: CaregiverTerms, u: F, plasticity: float, p: Form
     asked = felt > thr  # activation: felt need above the threshold
     signal = gain * felt
     signal *= asked
-    care = caregiver_responds(cg, felt, signal, u, p)
+    caregiver_mood(s.mood, u, p.mood_hazard)
+    care = caregiver_responds(cg, felt, signal, s.mood, u, p)
     reinforce(s, felt, signal, care, d_gain, d_thr, plasticity, p)
     update_beliefs(s, felt, asked, care, plasticity, p)
     co_regulate(s, gain, care, plasticity, p)

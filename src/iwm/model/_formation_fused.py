@@ -26,10 +26,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from iwm.model._beliefs import MIN_SAMPLING_VARIANCE
 from iwm.model._formation import CaregiverTerms, FormationParams, _ChildState
 from iwm.model._philox import HAVE_NUMBA, key, numba
 
-STATE = ("W_a", "W_b", "A_a", "A_b", "D_a", "D_b", "gain", "threshold", "baseline", "regulation", "self_reliance")
+STATE = (
+    "W_a", "W_b", "A_a", "A_b", "D_a", "D_b", "gain", "threshold", "baseline", "regulation", "self_reliance",
+    "A_recent", "A_volatility", "mood",
+)  # fmt: skip
 """The state columns, in the kernel's row order."""
 
 TERMS = ("notice", "readiness", "rebuff_per_signal", "fright_alone", "fright_per_approach", "quality")
@@ -38,7 +42,7 @@ TERMS = ("notice", "readiness", "rebuff_per_signal", "fright_alone", "fright_per
 
 CHUNK = 1024
 """Children per pass of the kernel (whole weeks over one chunk, then the next chunk). Their
-state, caregiver terms and draws (23 float32 rows, 92 KB) stay in the core's L2 cache. Measured
+state, caregiver terms and draws (26 float32 rows, 104 KB) stay in the core's L2 cache. Measured
 on the reference machine (2-core Xeon, one core, n = 32,868, ns per child-week): persons outer
 with weeks inner, four children interleaved, 34; weeks outer over chunks of 256 / 512 / 1024 /
 2048 children, 20.6 / 21.3 / 19.5 / 19.3 (the episode loop becomes SIMD over children)."""
@@ -63,21 +67,36 @@ def episode_constants(p: FormationParams) -> NDArray[np.float32]:
         1 - p.unasked_weight,
         p.unasked_weight,
         p.unanswered_bid_weight,
+        p.mood_hazard,
+        1 / p.mood_hazard,
+        p.recent_rate,
+        p.volatility_rate,
+        MIN_SAMPLING_VARIANCE,
+        p.forgetting_floor,
+        p.volatility_forgetting,
+        p.prior_count,
     ]
     return np.array(values, dtype=np.float32)
 
 
 def weekly_constants(p: FormationParams, weeks: range) -> NDArray[np.float32]:
     """Per week: plasticity and the plasticity-scaled rates, formed in float64 as the reference
-    forms them (``p.learning_rate * plasticity`` ...) and then cast to float32, shape (weeks, 5)."""
+    forms them (``p.learning_rate * plasticity`` ...) and then cast to float32, shape (weeks, 6)."""
     per_year = p.episodes / p.years
     rows = []
     for t in weeks:
         pl = p.plasticity_at(t / per_year)
         rows.append(
-            [pl, p.learning_rate * pl, pl * p.danger_safety_weight, p.regulation_rate * pl, p.self_reliance_rate * pl]
+            [
+                pl,
+                p.learning_rate * pl,
+                pl * p.danger_safety_weight,
+                p.regulation_rate * pl,
+                p.self_reliance_rate * pl,
+                p.forgetting_floor * pl,
+            ]
         )
-    return np.array(rows, dtype=np.float32).reshape(len(weeks), 5)
+    return np.array(rows, dtype=np.float32).reshape(len(weeks), 6)
 
 
 def run_weeks(
@@ -148,13 +167,13 @@ if HAVE_NUMBA:
         return _min(_max(x, _Z), hi)
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _respond(cg, felt, signal, u3, u4, u5, c):
+    def _respond(cg, felt, signal, u3, u4, mood, c):
         """:func:`iwm.model._formation.caregiver_responds` for one child with caregiver terms
         ``cg`` (rows of :data:`TERMS`): comforted, quality, rebuffed and fright (0/1 as float32)."""
         notice, readiness, rebuff_per_signal, fright_alone, fright_per_approach, comfort = cg
         cue = notice * felt
         cue = cue + signal
-        cue = cue - readiness * u5
+        cue = cue - readiness * mood
         cue = cue * c[3]
         p_respond = _clip(cue, _ONE)
         sig_sat = _min(signal, c[4])
@@ -184,14 +203,39 @@ if HAVE_NUMBA:
         return reward - baseline
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
-    def _seen(a_a, a_b, quality, c):
+    def _seen(mean, quality, c):
         """The comfort perceived through the current model (:func:`iwm.model._formation.update_beliefs`)."""
-        expected = a_a / (a_a + a_b)
-        expected = expected - quality
+        expected = mean - quality
         pull = _min(quality, _ONE - quality)
         pull = pull * c[12]
         expected = expected * pull
         return expected + quality
+
+    @numba.njit(inline="always", cache=True, error_model="numpy")
+    def _forgetting(recent, vol, seen, relevance, mean, pl, c):
+        """:func:`iwm.model._beliefs.learn_volatility` then :func:`iwm.model._beliefs.forgetting`:
+        the new recent impression and volatility, and the share of evidence forgotten."""
+        surprise = seen - mean
+        held = recent - mean
+        held = held * surprise
+        held = held - vol
+        held = held * relevance
+        held = held * pl
+        vol = vol + c[19] * held
+        surprise = surprise - (recent - mean)
+        surprise = surprise * relevance
+        recent = recent + c[18] * surprise
+        relative = _max(vol, _Z)
+        relative = relative / _max(mean * (_ONE - mean), c[20])
+        relative = _min(relative, _ONE)
+        rate = relative * c[22]
+        rate = rate + c[21]
+        return recent, vol, rate * pl
+
+    @numba.njit(inline="always", cache=True, error_model="numpy")
+    def _discount(a, b, keep, prior):
+        """:func:`iwm.model._beliefs.discount` of one pair of counts, ``keep`` = 1 - rate."""
+        return (a - prior) * keep + prior, (b - prior) * keep + prior
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
     def _episode(st, cg, u, wk, c):
@@ -199,8 +243,8 @@ if HAVE_NUMBA:
         (rows of :data:`STATE`), caregiver terms ``cg``, uniforms ``u``, the week's constants
         ``wk``; returns the new state. Scalars and tuples only: an array passed to an inlined
         function costs a reference count (an atomic operation) per call."""
-        w_a, w_b, a_a, a_b, d_a, d_b, s_gain, s_thr, baseline, reg, rely = st
-        pl, step, safety, reg_r, rely_r = wk
+        w_a, w_b, a_a, a_b, d_a, d_b, s_gain, s_thr, baseline, reg, rely, recent, vol, mood = st
+        pl, step, safety, reg_r, rely_r, floor_pl = wk
         felt = u[0]
         # the strategy tried (try_strategy)
         d_gain = u[1] * c[0] - c[1]
@@ -209,17 +253,26 @@ if HAVE_NUMBA:
         thr = _clip(s_thr + d_thr, _ONE)
         asked = felt > thr
         signal = _where(asked, gain * felt, _Z)
-        comforted, quality, rebuffed, fright = _respond(cg, felt, signal, u[3], u[4], u[5], c)
+        mood = _where(u[5] < c[16], u[5] * c[17], mood)  # caregiver_mood
+        comforted, quality, rebuffed, fright = _respond(cg, felt, signal, u[3], u[4], mood, c)
         # reinforce
         advantage = _advantage(felt, signal, quality, rebuffed, fright, baseline, c)
         s_gain = _clip(s_gain + (step * advantage) * d_gain, c[2])
         s_thr = _clip(s_thr + (step * advantage) * d_thr, _ONE)
         baseline = baseline + c[11] * advantage
         # update_beliefs
-        seen = _seen(a_a, a_b, quality, c)
+        mean = a_a / (a_a + a_b)
+        seen = _seen(mean, quality, c)
+        relevance = _where(asked | comforted, c[13], _Z)
+        relevance = (relevance + c[14]) * felt
+        # forget_beliefs
+        recent, vol, rate = _forgetting(recent, vol, seen, relevance, mean, pl, c)
+        keep = _ONE - rate
+        a_a, a_b = _discount(a_a, a_b, keep, c[23])
+        w_a, w_b = _discount(w_a, w_b, keep, c[23])
+        d_a, d_b = _discount(d_a, d_b, _ONE - floor_pl, c[23])
         weight = felt * pl
-        weight_a = _where(asked | comforted, c[13], _Z)
-        weight_a = (weight_a + c[14]) * weight
+        weight_a = relevance * pl
         evidence = weight_a * seen
         a_a = a_a + evidence
         a_b = a_b + (weight_a - evidence)
@@ -233,18 +286,19 @@ if HAVE_NUMBA:
         alone = _ONE - gain
         alone = _max(alone, _Z) * (_ONE - quality)
         rely = rely + rely_r * (alone - rely)
-        return w_a, w_b, a_a, a_b, d_a, d_b, s_gain, s_thr, baseline, reg, rely
+        return w_a, w_b, a_a, a_b, d_a, d_b, s_gain, s_thr, baseline, reg, rely, recent, vol, mood
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
     def _constants(c):
         return (
             c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
             c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15],
+            c[16], c[17], c[18], c[19], c[20], c[21], c[22], c[23],
         )  # fmt: skip
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
     def _week(weekly, w):
-        return weekly[w, 0], weekly[w, 1], weekly[w, 2], weekly[w, 3], weekly[w, 4]
+        return weekly[w, 0], weekly[w, 1], weekly[w, 2], weekly[w, 3], weekly[w, 4], weekly[w, 5]
 
     @numba.njit(inline="always", cache=True, error_model="numpy")
     def _unit(half):
@@ -274,6 +328,7 @@ if HAVE_NUMBA:
             st = (
                 sb[i], sb[CHUNK + i], sb[2 * CHUNK + i], sb[3 * CHUNK + i], sb[4 * CHUNK + i], sb[5 * CHUNK + i],
                 sb[6 * CHUNK + i], sb[7 * CHUNK + i], sb[8 * CHUNK + i], sb[9 * CHUNK + i], sb[10 * CHUNK + i],
+                sb[11 * CHUNK + i], sb[12 * CHUNK + i], sb[13 * CHUNK + i],
             )  # fmt: skip
             cg = (ib[i], ib[CHUNK + i], ib[2 * CHUNK + i], ib[3 * CHUNK + i], ib[4 * CHUNK + i], ib[5 * CHUNK + i])
             u = (
@@ -283,7 +338,8 @@ if HAVE_NUMBA:
             st = _episode(st, cg, u, wk, c)
             sb[i], sb[CHUNK + i], sb[2 * CHUNK + i], sb[3 * CHUNK + i] = st[0], st[1], st[2], st[3]
             sb[4 * CHUNK + i], sb[5 * CHUNK + i], sb[6 * CHUNK + i], sb[7 * CHUNK + i] = st[4], st[5], st[6], st[7]
-            sb[8 * CHUNK + i], sb[9 * CHUNK + i], sb[10 * CHUNK + i] = st[8], st[9], st[10]
+            sb[8 * CHUNK + i], sb[9 * CHUNK + i], sb[10 * CHUNK + i], sb[11 * CHUNK + i] = st[8], st[9], st[10], st[11]
+            sb[12 * CHUNK + i], sb[13 * CHUNK + i] = st[12], st[13]
 
     @numba.njit(cache=True, error_model="numpy")
     def _kernel(state, tm, weekly, c, k0, k1, first_person, t0):

@@ -116,7 +116,10 @@ class Population:
             self_worth=self.self_worth,
             other_availability=self.other_availability,
             other_availability_uncertainty=self.other_availability_uncertainty,
+            other_availability_sd=self.other_availability_sd,
+            self_worth_sd=self.self_worth_sd,
             other_danger=self.other_danger,
+            other_danger_sd=self.other_danger_sd,
             relationship_expectation=self.relationship_expectation,
         )
         return cols
@@ -170,6 +173,11 @@ class Population:
         return beta_variance(self.self_worth_a, self.self_worth_b)
 
     @property
+    def self_worth_sd(self) -> Array:
+        """Posterior SD of W: how sure the person is of their worth (C1)."""
+        return np.sqrt(self.self_worth_uncertainty)
+
+    @property
     def other_availability(self) -> Array:
         """E[A], the expected availability of others (C2)."""
         return beta_mean(self.availability_a, self.availability_b)
@@ -180,9 +188,19 @@ class Population:
         return beta_variance(self.availability_a, self.availability_b)
 
     @property
+    def other_availability_sd(self) -> Array:
+        """Posterior SD of A: wide for the unpredictable other of anxious models (C2)."""
+        return np.sqrt(self.other_availability_uncertainty)
+
+    @property
     def other_danger(self) -> Array:
         """E[D], the expected danger of others (C2, C16)."""
         return beta_mean(self.danger_a, self.danger_b)
+
+    @property
+    def other_danger_sd(self) -> Array:
+        """Posterior SD of D (C2, C16)."""
+        return np.sqrt(beta_variance(self.danger_a, self.danger_b))
 
     @property
     def relationship_expectation(self) -> Array:

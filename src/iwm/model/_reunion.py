@@ -12,7 +12,8 @@ formation has left and nothing else:
 2. approaching, it signals with its learned strategy (nothing below the activation threshold,
    else ``gain x felt``);
 3. the caregiver responds with its own terms (:func:`iwm.model._formation.caregiver_responds`):
-   comfort, a rebuff, or fright;
+   comfort, a rebuff, or fright; her mood (readiness to respond) is the one she is in that
+   week, which lasts through the few minutes of the episode;
 4. comfort taken in settles the infant; fright and rebuffs add distress.
 
 The episode is an observation: it changes neither beliefs nor strategy. It returns behaviour
@@ -75,7 +76,7 @@ def _step(
     approached, _ = approach_choice(value, fear, u[0], r.choice_temperature)
     seek = approached & active
     signal = (s.gain * felt * seek).astype(DTYPE)
-    care = caregiver_responds(cg, felt, signal, u, fp)
+    care = caregiver_responds(cg, felt, signal, s.mood, u, fp)  # her mood of that week holds
     expected = s.A_a / (s.A_a + s.A_b)
     quality = care.quality
     perceived = quality + 2 * fp.perception_bias * np.minimum(quality, 1 - quality) * (expected - quality)

@@ -276,3 +276,37 @@ def check_adult(
         values = measurement_values(channels)
         results += [TargetResult(target=t, value=v) for t, v in zip(MEASUREMENT_TARGETS, values, strict=True)]
     return results
+
+
+REFERENCE_N, REFERENCE_SEED = 20_000, 1
+"""The reference population of the measurement constants: low-risk adults at 23."""
+
+
+def reference_constants(*, n: int = REFERENCE_N, seed: int = REFERENCE_SEED, workers: int = 1) -> dict[str, float]:
+    """Recompute the measurement reference constants by their rule: low-risk formation, then
+    :data:`ADULT_YEARS` of adult life (read on the last day's momentary state), then
+
+    * ``REFERENCE_AVAILABILITY_SD``: the median posterior SD of other-availability,
+    * ``LatentParams.*_center`` / ``*_spread``: mean and SD of the anxiety and avoidance
+      predictors, read with the new ``REFERENCE_AVAILABILITY_SD``.
+
+    Paste the values into :mod:`iwm.measure._latent` whenever the model changes them."""
+    from iwm.measure import _latent
+    from iwm.study._life import live
+    from iwm.study._mixes import develop
+
+    formed = develop("low-risk", n=n, seed=seed, workers=workers).population
+    adults = live(formed, years=ADULT_YEARS, seed=seed, workers=workers).end
+    sd = np.asarray(adults.other_availability_sd, np.float64)
+    median = float(np.median(sd))
+    raw = dataclasses.replace(
+        _latent.LATENT, anxiety_center=0.0, anxiety_spread=1.0, avoidance_center=0.0, avoidance_spread=1.0
+    )
+    anx, avo = _latent.state_predictors(adults, raw, reference_sd=median)
+    return {
+        "REFERENCE_AVAILABILITY_SD": median,
+        "anxiety_center": float(anx.mean()),
+        "anxiety_spread": float(anx.std()),
+        "avoidance_center": float(avo.mean()),
+        "avoidance_spread": float(avo.std()),
+    }

@@ -42,7 +42,32 @@ PROVENANCE: dict[type[Params], list[tuple[str, str]]] = {
         (r"infant_assessment_age", "source: the Strange Situation at 12-18 months (Ainsworth et al. 1978)"),
         (r"plasticity_", "assumption: a sensitive period in the first years (Bowlby 1969), not fitted"),
         (r"exploration|learning_rate|baseline_rate|max_gain|effort|relief|rebuff_pain|fright_pain", STEP1),
-        (r"initial_|prior_count", "assumption: a newborn shows what it feels; a flat prior"),
+        (r"initial_", "assumption: a newborn shows what it feels"),
+        (
+            r"prior_count",
+            "assumption: a flat prior, Beta(1, 1) (Bayes-Laplace); forgetting returns to it (Kulhavy & Zarrop 1993)",
+        ),
+        (
+            r"mood_weeks",
+            "assumption: the inconsistent caregiver's availability follows her own state and mood, not the "
+            "child's signals (Ainsworth et al. 1978; Cassidy & Berlin 1994); a month is an order of magnitude, "
+            "unsourced; checked by the C2 signature (tests/test_beliefs.py), not tuned",
+        ),
+        (
+            r"volatility_rate",
+            "assumption: volatility is learned over about fifty relevant episodes, a year of weekly episodes "
+            "(Behrens et al. 2007)",
+        ),
+        (
+            r"forgetting_floor",
+            "assumption: a stable other's evidence is kept for about 1 / (floor x plasticity) episodes; sets the "
+            "sensitive child's SD of other-availability (about .05 at 18); not tuned",
+        ),
+        (
+            r"recent_rate|volatility_forgetting",
+            "tuned to the C2 signature (issue 15): inconsistent / sensitive posterior SD of other-availability "
+            ">= 2 at 18 (a grid of 2 x 2 values on the v2b branch; 2.23-2.24 on this model, seeds 1-3)",
+        ),
         (
             r"notice|loud_cue|response_width|comfort_floor|rebuff_saturation|fright_when_alone",
             "assumption: caregiver behaviour after Ainsworth et al. 1978 and Main & Hesse 1990; checked by the "
