@@ -103,7 +103,7 @@ def test_the_command_writes_json(tmp_path, capsys):
 
 
 def test_default_factors_are_valid_and_in_range():
-    assert 8 <= len(s.DEFAULT_FACTORS) <= 14
+    assert 8 <= len(s.DEFAULT_FACTORS) <= 16
     for f in s.DEFAULT_FACTORS:
         lo, hi, _ = f.cls.ranges()[f.field]
         assert lo <= f.low < f.default < f.high <= hi, f.name
