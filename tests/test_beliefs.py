@@ -27,8 +27,8 @@ def _mean_sd(caregiving: str, seed: int, formation: FormationParams | None = Non
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_inconsistent_care_leaves_an_uncertain_model_of_the_other(seed):
     """C2: at 18, the posterior SD of the other's availability after inconsistent caregiving is
-    at least twice that after sensitive caregiving (measured: 2.25 at every seed; with counts
-    that only grew it was 1.13)."""
+    at least twice that after sensitive caregiving (measured: 2.23-2.24 at seeds 1-3; with
+    counts that only grew it was 1.13)."""
     ratio = _mean_sd("inconsistent", seed) / _mean_sd("sensitive", seed)
     assert ratio >= 2.0, ratio
 
@@ -96,15 +96,24 @@ def test_a_discounted_childhood_leaves_a_model_that_adult_evidence_moves():
     """C30: people with an unavailable model (formed by rejecting caregivers) who show need to a
     consistently responsive partner for two years revise the other's availability upward by
     far more than the same people single over the same weeks (no one to show need to, so no
-    evidence). The dose matters: one year moves it less than two."""
-    pop = develop(caregiving="rejecting", n=N, seed=5).population
-    before = pop.other_availability.astype(np.float64)
-    single = _adult_weeks(pop, 104, shown=0.0, met=0.0).other_availability() - before
-    one = _adult_weeks(pop, 52, shown=2.0, met=0.95).other_availability() - before
-    two = _adult_weeks(pop, 104, shown=2.0, met=0.95).other_availability() - before
-    assert float(np.mean(before)) < 0.25
-    assert abs(float(np.mean(single))) < 1e-6
-    assert 0.1 < float(np.mean(one)) < float(np.mean(two)), (np.mean(one), np.mean(two))
+    evidence). The dose matters: one year moves it less than two. Ablation: the same people
+    formed with counts that only grow (no forgetting) hold about six times the evidence at 18
+    and move far less (measured, seed 5: .19 against .04 in one year, .31 against .07 in two)."""
+
+    def shifts(formation: FormationParams | None) -> tuple[float, float, float, float]:
+        pop = develop(caregiving="rejecting", n=N, seed=5, formation=formation).population
+        before = pop.other_availability.astype(np.float64)
+        single = _adult_weeks(pop, 104, shown=0.0, met=0.0).other_availability() - before
+        one = _adult_weeks(pop, 52, shown=2.0, met=0.95).other_availability() - before
+        two = _adult_weeks(pop, 104, shown=2.0, met=0.95).other_availability() - before
+        return float(np.mean(before)), float(np.mean(single)), float(np.mean(one)), float(np.mean(two))
+
+    before, single, one, two = shifts(None)
+    assert before < 0.25
+    assert abs(single) < 1e-6
+    assert 0.1 < one < two, (one, two)
+    _, _, one_saturated, two_saturated = shifts(FormationParams(forgetting_floor=0.0, volatility_forgetting=0.0))
+    assert one > 2 * one_saturated and two > 2 * two_saturated, (one, one_saturated, two, two_saturated)
 
 
 def test_population_exposes_posterior_sds():

@@ -14,7 +14,7 @@ Beta(1, 1), not to an improper or U-shaped Beta with counts below one.
 
 How much is forgotten follows how volatile the other has proved to be (Behrens et al. 2007;
 Mathys et al. 2011; Nassar et al. 2010): a learner who finds that its recent experience
-wanders from its belief by more than sampling noise explains infers that the other changes, and
+wanders from its belief by more than sampling noise explains, infers that the other changes, and
 lets old evidence go faster. Volatility is learned from a *recent impression* of the other (a
 short exponential average of the perceived outcomes):
 
