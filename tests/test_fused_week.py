@@ -168,6 +168,71 @@ def test_the_markets_judgements_are_bit_identical(formed, p, m):
     assert same_bits(_week_fused.market_logits(*args), arg[:, judged])
 
 
+def disjoint_markets(n: int, sizes: list[int], seed: int = 7) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Random pairs in markets of ``sizes`` pairs, no one in two markets."""
+    people = np.random.default_rng(seed).permutation(n)
+    seg = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    a = np.concatenate([people[2 * lo : 2 * lo + size] for lo, size in zip(seg[:-1], sizes, strict=True)])
+    b = np.concatenate([people[2 * lo + size : 2 * lo + 2 * size] for lo, size in zip(seg[:-1], sizes, strict=True)])
+    return a, b, seg
+
+
+def group_values(s: _Adults, a: np.ndarray, b: np.ndarray, seg: np.ndarray, g: int) -> np.ndarray:
+    """The values of the market kernel's group ``g`` (set x markets + market; sets: the
+    candidates' responsiveness and hyperactivation, then the choosers')."""
+    which, c = divmod(g, seg.shape[0] - 1)
+    people = (b if which < 2 else a)[seg[c] : seg[c + 1]]
+    return (s.responsiveness if which % 2 == 0 else s.hyper)[people].astype(np.float64)
+
+
+def unsorted_sums(s: _Adults, a: np.ndarray, b: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What the kernel's counting pass gives (:func:`_week_fused._gather`), before any sorting:
+    which groups it judged exact, where each region starts, and the sums before them."""
+    groups = 4 * (seg.shape[0] - 1)
+    exact, shape = np.zeros(groups, np.bool_), (groups, _week_fused.BUCKETS + 3)
+    starts, base = np.empty(shape, np.int64), np.empty(shape)
+    xs, cursor = np.empty(4 * a.shape[0]), np.empty(shape[1], np.int64)
+    _week_fused._gather(s.responsiveness, s.hyper, a, b, seg, xs, starts, base, cursor, exact)
+    return exact, starts, base
+
+
+def reference_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The reference's running sums of the sorted values, at each region's start."""
+    return np.concatenate([[0.0], np.cumsum(np.sort(values))])[starts]
+
+
+@pytest.mark.parametrize(("tiny", "big"), [(-1e-9, -0.01), (-1e-12, -0.3)])
+def test_a_market_whose_sums_could_round_is_sorted_and_summed_as_the_reference_sums(formed, tiny, big):
+    """Familiarity's mean fit adds the values at or below a point. The kernel adds them region
+    by region (buckets of [0, 1)), in the order met within a region, which gives the reference's
+    sorted running sums only while every sum is exact in float64. A group of values with some
+    far smaller than the rest (here two hundred tiny negative ones met before a hundred ``big``
+    ones, all in the region below 0) makes the unsorted sums miss the reference's, and the
+    kernel must sort it: every
+    sum it uses is then the reference's, the judgements are the reference's bits, and the
+    groups without such values are still summed unsorted."""
+    p, m = OTHER_PARAMS, Mechanisms()
+    s = week_state(formed, p, m)
+    a, b, seg = disjoint_markets(s.n, [900, 900, 900])
+    assert unsorted_sums(s, a, b, seg)[0].all()  # the formed population's values need no sorting
+    mixed = np.concatenate([np.float32(tiny) * np.linspace(1, 2, 200), np.float32(big) * np.linspace(1, 2, 100)])
+    mixed = mixed.astype(np.float32)
+    s.responsiveness[b[900:1200]] = mixed  # group 1: set 0 (the candidates' responsiveness), market 1
+    s.hyper[a[1800:2100]] = mixed  # group 11: set 3 (the choosers' hyperactivation), market 2
+    exact, raw_starts, raw_base = unsorted_sums(s, a, b, seg)
+    assert np.flatnonzero(~exact).tolist() == [1, 11]
+    for g in (1, 11):  # unsorted, these sums are not the reference's
+        assert not np.array_equal(raw_base[g], reference_sums(group_values(s, a, b, seg, g), raw_starts[g])), g
+    _, starts, base = _week_fused.placed(a, b, seg, s.responsiveness, s.hyper)
+    for g in range(12):
+        assert np.array_equal(base[g], reference_sums(group_values(s, a, b, seg, g), starts[g])), g
+    arg = _week_fused.market_logits(a, b, seg, s.other_availability(), s.importance, s.responsiveness, s.hyper, p, True)
+    for c in range(3):
+        at = slice(seg[c], seg[c + 1])
+        for row, (x, y) in enumerate(((a[at], b[at]), (b[at], a[at]))):
+            assert same_bits(-p.acceptance_slope * attraction(x, y, s, p, m), arg[row, at]), (c, row)
+
+
 @pytest.mark.parametrize("m", MECHANISMS[1:])
 def test_a_life_with_a_mechanism_off_is_bit_identical(formed, m):
     pop = formed.take(slice(0, BLOCK + 1000))

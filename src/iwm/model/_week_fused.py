@@ -4,10 +4,14 @@ the weekly revision of the model, bit-identical to the NumPy reference.
 * :func:`market_logits`: for every candidate pair of a week's markets (all communities at
   once), the argument of the acceptance logistic of :func:`iwm.model._partner_choice.acceptance`
   applied to :func:`~iwm.model._partner_choice.attraction`, with familiarity's mean fit over the
-  community's candidates from sorted prefix sums, as
-  :func:`~iwm.model._partner_choice._mean_distance` computes it (float64 values sorted, a
-  running float64 sum, which is what NumPy's ``cumsum`` computes, and the count of values at
-  or below each point, ``searchsorted(side="right")``). The exponential is left to NumPy's
+  community's candidates as :func:`~iwm.model._partner_choice._mean_distance` computes it from
+  sorted prefix sums (float64 values sorted, a running float64 sum, which is what NumPy's
+  ``cumsum`` computes, and the count of values at or below each point,
+  ``searchsorted(side="right")``). Nothing is sorted where it need not be: a market's values are
+  placed by bucket of [0, 1) (a counting pass), and where all their sums are exact in float64,
+  as they are when no value is tiny against their total, the sum of the values at or below a
+  point is the reference's running sum whatever the order it is added in. Only a market where
+  a sum could round is sorted. The exponential is left to NumPy's
   float32 ``exp`` over the judged pairs (the caller's, in both backends): the market runs once
   a week, so leaving the kernel for it costs little (the day has its own,
   :mod:`iwm.model._exp32`).
@@ -44,8 +48,9 @@ HAVE_NUMBA = _philox.HAVE_NUMBA
 F = NDArray[np.float32]
 
 BUCKETS = 1024
-"""Buckets of [0, 1) that start the search for a point among a market's sorted values (the
-result is the binary search's: buckets only narrow where it starts)."""
+"""Buckets of [0, 1) by which a market's values are placed (:func:`_gather`): the count and sum
+of the values at or below a point are those of the buckets below its own, plus those of its own
+bucket's values, added one by one."""
 
 
 @functools.lru_cache(maxsize=16)
@@ -278,89 +283,92 @@ if HAVE_NUMBA:
     _LOW32, _SHIFT32 = np.uint64(0xFFFFFFFF), np.uint64(32)
     _SIGN, _ALL = np.uint32(0x80000000), np.uint32(0xFFFFFFFF)
 
+    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
+    def _region(x):  # type: ignore[no-untyped-def]
+        """Which part of the line ``x`` falls in: 0 below 0, ``b + 1`` in ``[b, b + 1) / BUCKETS``,
+        ``BUCKETS + 1`` at or above 1 (or NaN). ``x * BUCKETS`` is exact (a power of two)."""
+        if x < 0.0:
+            return 0
+        if x < 1.0:
+            return np.int64(x * np.float64(BUCKETS)) + 1
+        return BUCKETS + 1
+
+    _EXACT = np.float64(2.0**28)
+
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _keys(bits_r, bits_h, chooser, candidate, seg, keys):  # type: ignore[no-untyped-def]
-        """Sort keys of the four sets of values each market's pairs are judged against
-        (set 0, 1: the responsiveness and hyperactivation of the candidates of ``chooser``; 2, 3:
-        those of ``chooser``, the candidates of the other side): the group (set x markets +
-        market) above the value's float32 bits, mapped so that their order as unsigned
-        integers is the numbers' order."""
+    def _gather(resp, hyper, chooser, candidate, seg, xs, starts, base, cursor, exact):  # type: ignore[no-untyped-def]
+        """The four sets of values each market's pairs are judged against (set 0, 1: the
+        responsiveness and hyperactivation of the candidates of ``chooser``; 2, 3: those of
+        ``chooser``), group ``g = set x markets + market`` in ``xs[set x n + seg[c]:]``, placed
+        region by region (:func:`_region`; in a region, in the order met): ``starts[g, f]``, where
+        region ``f`` begins; ``base[g, f]``, the sum of the values before it (``base[g, -1]``: of
+        all; :func:`_running`). ``exact[g]``: the group's values are finite and every sum of some
+        of them is exact in float64, whatever the order (all are multiples of the smallest nonzero
+        one's float32 unit ``u``, and their absolute sum is below ``2**52 u``), so those sums are
+        the reference's running sums of the sorted values."""
         n, markets = chooser.shape[0], seg.shape[0] - 1
         for k in range(4):
             people = candidate if k < 2 else chooser
-            bits = bits_r if k % 2 == 0 else bits_h
+            values = resp if k % 2 == 0 else hyper
             for c in range(markets):
-                group = np.uint64(k * markets + c) << _SHIFT32
-                for j in range(seg[c], seg[c + 1]):
-                    b = bits[people[j]]
-                    ordered = (b ^ _ALL) if (b & _SIGN) else (b | _SIGN)
-                    keys[k * n + j] = group | np.uint64(ordered)
+                g, lo, hi = k * markets + c, seg[c], seg[c + 1]
+                at, row = k * n + lo, starts[g]
+                for f in range(BUCKETS + 3):
+                    row[f] = 0
+                for j in range(lo, hi):
+                    row[_region(np.float64(values[people[j]]))] += 1
+                placed = 0
+                for f in range(BUCKETS + 3):
+                    count = row[f]
+                    row[f] = placed
+                    cursor[f] = placed
+                    placed += count
+                for j in range(lo, hi):
+                    x = np.float64(values[people[j]])
+                    f = _region(x)
+                    xs[at + cursor[f]] = x
+                    cursor[f] += 1
+                smallest = _running(xs[at : at + hi - lo], row, base[g])
+                # the absolute sum: the negative values come first (region 0), and any rounding of
+                # these sums is far inside the factor of two between 2**28 x smallest and 2**52 u
+                total, negative = base[g, BUCKETS + 2], base[g, 1]
+                exact[g] = total - total == 0.0 and total - 2.0 * negative <= smallest * _EXACT
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _decode(keys, bits):  # type: ignore[no-untyped-def]
-        """The float32 bits of sorted keys (:func:`_keys`)."""
-        for j in range(keys.shape[0]):
-            ordered = np.uint32(keys[j] & _LOW32)
-            bits[j] = (ordered ^ _SIGN) if (ordered & _SIGN) else (ordered ^ _ALL)
-
-    @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _prefix(values, seg, xs, sums, index):  # type: ignore[no-untyped-def]
-        """Per group ``g`` (sorted float32 ``values[seg[g]:seg[g + 1]]``): ``xs``, the values as
-        float64; ``sums[seg[g] + g + j]``, the sum of its first ``j`` values from 0, as NumPy's
-        ``cumsum`` adds them (in order); ``index[g, b]``, how many of its values lie below
-        ``b / BUCKETS`` (where a search for a point starts, :func:`_count_at_most`)."""
-        for g in range(seg.shape[0] - 1):
-            lo, hi = seg[g], seg[g + 1]
-            total = 0.0
-            sums[lo + g] = total
-            for j in range(lo, hi):
-                x = np.float64(values[j])
-                xs[j] = x
+    def _running(xs, row, sums):  # type: ignore[no-untyped-def]
+        """``sums[f]``: the running sum of ``xs`` before ``row[f]``, added in order from 0, as
+        NumPy's ``cumsum`` adds. Returns the smallest nonzero ``|x|``."""
+        total, smallest = 0.0, np.inf
+        for f in range(BUCKETS + 2):
+            sums[f] = total
+            for j in range(row[f], row[f + 1]):
+                x = xs[j]
                 total += x
-                sums[j + g + 1] = total
-            # x < b / BUCKETS exactly where b > floor(x * BUCKETS) (a product by a power of two,
-            # exact): count each value at its first such b, then add up
-            row = index[g]
-            row[:] = 0
-            for j in range(lo, hi):
-                x = xs[j] * np.float64(BUCKETS)
-                first = 0 if x < 0.0 else (np.int64(x) + 1 if x < np.float64(BUCKETS) else BUCKETS + 1)
-                if first <= BUCKETS:  # a value at or above 1 (or NaN) lies below no edge
-                    row[first] += 1
-            for b in range(1, BUCKETS + 1):
-                row[b] += row[b - 1]
+                size = np.abs(x)
+                smallest = min(smallest, size if size > 0.0 else np.inf)
+        sums[BUCKETS + 2] = total
+        return smallest
 
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
-    def _count_at_most(t, xs, index, m):  # type: ignore[no-untyped-def]
-        """How many of the sorted ``xs[:m]`` are <= ``t`` (``searchsorted(side="right")``):
-        a binary search between the counts below the edges of ``t``'s bucket."""
-        if t < 0.0:
-            k, top = 0, index[0]
-        elif not t < 1.0:  # at or above 1, or NaN (whose mean distance is NaN whatever the count)
-            k, top = index[BUCKETS], m
-        else:
-            b = np.int64(t * BUCKETS)  # b / BUCKETS <= t < (b + 1) / BUCKETS, exactly
-            k, top = index[b], index[b + 1]
-        while k < top:
-            mid = (k + top) >> 1
-            if xs[mid] <= t:
-                k = mid + 1
-            else:
-                top = mid
-        return k
-
-    @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
-    def _mean_distance(t, xs, sums, index, m):  # type: ignore[no-untyped-def]
-        """Mean of ``|t - x|`` over the sorted ``xs[:m]`` (float64), as the reference's."""
-        k = _count_at_most(t, xs, index, m)
-        below = np.float64(k) * t - sums[k]
-        above = (sums[m] - sums[k]) - np.float64(m - k) * t
+    def _mean_distance(t, xs, row, sums, m):  # type: ignore[no-untyped-def]
+        """Mean of ``|t - x|`` over a group's ``m`` values (float64), as the reference's: the
+        count and sum of the values at or below ``t`` are those of the regions before ``t``'s,
+        and of ``t``'s own region, added on (in order where the group is sorted)."""
+        f = _region(t)
+        k, below_sum = row[f], sums[f]
+        for j in range(row[f], row[f + 1]):
+            if xs[j] <= t:
+                k += 1
+                below_sum += xs[j]
+        below = np.float64(k) * t - below_sum
+        above = (sums[BUCKETS + 2] - below_sum) - np.float64(m - k) * t
         return (below + above) / np.float64(m)
 
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
-    def _market(chooser, candidate, m, pairs, oa, imp, resp, hyper, k, familiarity, xr, xh, sr, sh, ir, ih, out):  # type: ignore[no-untyped-def]
-        """The judged ``pairs`` of one market of ``m`` pairs (``xr``, ``sr``, ``ir`` and the
-        ``h`` ones: the sorted values of its candidates, their running sums and bucket counts)."""
+    def _market(chooser, candidate, m, pairs, oa, imp, resp, hyper, k, familiarity, xr, xh, rr, rh, sr, sh, out):  # type: ignore[no-untyped-def]
+        """The judged ``pairs`` of one market of ``m`` pairs (``xr``, ``rr``, ``sr`` and the
+        ``h`` ones: its candidates' values, where their regions start and the sums before them,
+        :func:`_gather`)."""
         for j in range(pairs.shape[0]):
             i = pairs[j]
             ch, ca = chooser[i], candidate[i]
@@ -369,21 +377,21 @@ if HAVE_NUMBA:
             if familiarity:
                 other = _f32(1) - expected
                 distance = np.abs(expected - resp[ca]) + np.abs(other - hyper[ca])
-                mean = _mean_distance(np.float64(expected), xr, sr, ir, m)
-                mean = mean + _mean_distance(np.float64(other), xh, sh, ih, m)
+                mean = _mean_distance(np.float64(expected), xr, rr, sr, m)
+                mean = mean + _mean_distance(np.float64(other), xh, rh, sh, m)
                 fam = 0.5 * (mean - np.float64(distance))
                 attract = _f32(np.float64(attract) + k[2] * fam)
             out[j] = k[1] * attract
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
-    def _logits(chooser, candidate, seg, judged, at, oa, imp, resp, hyper, k, familiarity, xs, sums, index, out):  # type: ignore[no-untyped-def]
+    def _logits(chooser, candidate, seg, judged, at, oa, imp, resp, hyper, k, familiarity, xs, starts, base, out):  # type: ignore[no-untyped-def]
         n, markets = chooser.shape[0], seg.shape[0] - 1
         for d in range(2):
             ch = chooser if d == 0 else candidate
             ca = candidate if d == 0 else chooser
             for c in range(markets):
                 lo, hi = seg[c], seg[c + 1]
-                gr, gh = 2 * d * markets + c, (2 * d + 1) * markets + c  # groups of _keys
+                gr, gh = 2 * d * markets + c, (2 * d + 1) * markets + c  # groups of _gather
                 at_r, at_h = 2 * d * n, (2 * d + 1) * n
                 _market(
                     ch,
@@ -398,12 +406,32 @@ if HAVE_NUMBA:
                     familiarity,
                     xs[at_r + lo : at_r + hi],
                     xs[at_h + lo : at_h + hi],
-                    sums[at_r + lo + gr : at_r + hi + gr + 1],
-                    sums[at_h + lo + gh : at_h + hi + gh + 1],
-                    index[gr],
-                    index[gh],
+                    starts[gr],
+                    starts[gh],
+                    base[gr],
+                    base[gh],
                     out[d, at[c] : at[c + 1]],
                 )
+
+    def placed(
+        a: NDArray[np.intp], b: NDArray[np.intp], seg: NDArray[np.int64], s_responsiveness: F, s_hyper: F
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
+        """The values each market's pairs are judged against, placed by region, where the regions
+        start and the sums before them (:func:`_gather`), with every sum the reference's running
+        sum of the sorted values: a group whose sums could round is sorted (NumPy) and summed in
+        order (:func:`_running`)."""
+        n, markets = a.shape[0], seg.shape[0] - 1
+        xs = np.empty(4 * n, np.float64)
+        starts = np.empty((4 * markets, BUCKETS + 3), np.int64)
+        base = np.empty((4 * markets, BUCKETS + 3), np.float64)
+        exact = np.empty(4 * markets, np.bool_)
+        _gather(s_responsiveness, s_hyper, a, b, seg, xs, starts, base, np.empty(BUCKETS + 3, np.int64), exact)
+        for g in np.flatnonzero(~exact):
+            which, c = divmod(int(g), markets)
+            group = xs[which * n + seg[c] : which * n + seg[c + 1]]
+            group.sort()
+            _running(group, starts[g], base[g])
+        return xs, starts, base
 
     def market_logits(
         a: NDArray[np.intp],
@@ -420,25 +448,19 @@ if HAVE_NUMBA:
         """``-acceptance_slope x attraction``, of ``a`` for ``b`` (row 0) and of ``b`` for
         ``a`` (row 1), for the pairs ``judged`` (ascending; all by default), each market
         ``seg[c] .. seg[c + 1] - 1`` judged against all its candidates (``oa``: everyone's
-        general model of others' availability). The values are sorted by one NumPy sort of
-        integer keys (:func:`_keys`)."""
+        general model of others' availability). Each market's values are placed by region
+        (:func:`_gather`); a market whose sums could round is sorted (NumPy) and summed in order."""
         n, markets = a.shape[0], seg.shape[0] - 1
         judged = np.arange(n) if judged is None else np.asarray(judged, np.intp)
         at = np.searchsorted(judged, seg)  # the judged pairs of market c: judged[at[c]:at[c + 1]]
-        xs, sums = np.empty(4 * n, np.float64), np.empty(4 * (n + markets), np.float64)
-        index = np.empty((4 * markets, BUCKETS + 1), np.int64)
         if familiarity and judged.shape[0] > 0:
-            keys = np.empty(4 * n, np.uint64)
-            _keys(s_responsiveness.view(np.uint32), s_hyper.view(np.uint32), a, b, seg, keys)
-            keys.sort()
-            bits = np.empty(4 * n, np.uint32)
-            _decode(keys, bits)
-            groups = np.concatenate([seg[:-1] + k * n for k in range(4)] + [np.array([4 * n])])
-            _prefix(bits.view(np.float32), groups, xs, sums, index)
+            xs, starts, base = placed(a, b, seg, s_responsiveness, s_hyper)
+        else:
+            xs, starts, base = np.empty(0), np.empty((4 * markets, 0), np.int64), np.empty((4 * markets, 0))
         out = np.empty((2, judged.shape[0]), np.float32)
         k = market_constants(p)
         _logits(
-            a, b, seg, judged, at, oa, s_importance, s_responsiveness, s_hyper, k, familiarity, xs, sums, index, out
+            a, b, seg, judged, at, oa, s_importance, s_responsiveness, s_hyper, k, familiarity, xs, starts, base, out
         )
         return out
 
