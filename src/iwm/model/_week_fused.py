@@ -302,7 +302,7 @@ if HAVE_NUMBA:
         ``chooser``), group ``g = set x markets + market`` in ``xs[set x n + seg[c]:]``, placed
         region by region (:func:`_region`; in a region, in the order met): ``starts[g, f]``, where
         region ``f`` begins; ``base[g, f]``, the sum of the values before it (``base[g, -1]``: of
-        all; :func:`_running`). ``exact[g]``: the group's values are finite and every sum of some
+        all), added region by region. ``exact[g]``: the group's values are finite and every sum of some
         of them is exact in float64, whatever the order (all are multiples of the smallest nonzero
         one's float32 unit ``u``, and their absolute sum is below ``2**52 u``), so those sums are
         the reference's running sums of the sorted values."""
@@ -313,41 +313,44 @@ if HAVE_NUMBA:
             for c in range(markets):
                 g, lo, hi = k * markets + c, seg[c], seg[c + 1]
                 at, row = k * n + lo, starts[g]
+                sums = base[g]
                 for f in range(BUCKETS + 3):
                     row[f] = 0
+                    sums[f] = 0.0
+                smallest = np.inf
                 for j in range(lo, hi):
-                    row[_region(np.float64(values[people[j]]))] += 1
-                placed = 0
+                    x = np.float64(values[people[j]])
+                    f = _region(x)
+                    row[f] += 1
+                    sums[f] += x
+                    size = np.abs(x)
+                    smallest = min(smallest, size if size > 0.0 else np.inf)
+                placed, total = 0, 0.0
                 for f in range(BUCKETS + 3):
-                    count = row[f]
-                    row[f] = placed
-                    cursor[f] = placed
+                    count, part = row[f], sums[f]
+                    row[f], sums[f], cursor[f] = placed, total, placed
                     placed += count
+                    total += part
                 for j in range(lo, hi):
                     x = np.float64(values[people[j]])
                     f = _region(x)
                     xs[at + cursor[f]] = x
                     cursor[f] += 1
-                smallest = _running(xs[at : at + hi - lo], row, base[g])
                 # the absolute sum: the negative values come first (region 0), and any rounding of
                 # these sums is far inside the factor of two between 2**28 x smallest and 2**52 u
-                total, negative = base[g, BUCKETS + 2], base[g, 1]
+                total, negative = sums[BUCKETS + 2], sums[1]
                 exact[g] = total - total == 0.0 and total - 2.0 * negative <= smallest * _EXACT
 
     @numba.njit(cache=True, _nrt=False, error_model="numpy")
     def _running(xs, row, sums):  # type: ignore[no-untyped-def]
         """``sums[f]``: the running sum of ``xs`` before ``row[f]``, added in order from 0, as
-        NumPy's ``cumsum`` adds. Returns the smallest nonzero ``|x|``."""
-        total, smallest = 0.0, np.inf
+        NumPy's ``cumsum`` adds."""
+        total = 0.0
         for f in range(BUCKETS + 2):
             sums[f] = total
             for j in range(row[f], row[f + 1]):
-                x = xs[j]
-                total += x
-                size = np.abs(x)
-                smallest = min(smallest, size if size > 0.0 else np.inf)
+                total += xs[j]
         sums[BUCKETS + 2] = total
-        return smallest
 
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _mean_distance(t, xs, row, sums, m):  # type: ignore[no-untyped-def]
