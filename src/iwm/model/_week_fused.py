@@ -11,10 +11,9 @@ the weekly revision of the model, bit-identical to the NumPy reference.
   placed by bucket of [0, 1) (a counting pass), and where all their sums are exact in float64,
   as they are when no value is tiny against their total, the sum of the values at or below a
   point is the reference's running sum whatever the order it is added in. Only a market where
-  a sum could round is sorted. The exponential is left to NumPy's
-  float32 ``exp`` over the judged pairs (the caller's, in both backends): the market runs once
-  a week, so leaving the kernel for it costs little (the day has its own,
-  :mod:`iwm.model._exp32`).
+  a sum could round is sorted. The exponential is left to NumPy's float32 ``exp`` over the
+  judged pairs (the caller's, in both backends): the market runs once a week, so leaving the
+  kernel for it costs little (the day has its own, :mod:`iwm.model._exp32`).
 * :func:`revise`: the end of a week for everyone, in one pass per person: the week's evidence
   revises the beliefs and the strategy (:func:`iwm.model._adult.update_model`), the chronic
   beliefs follow the week's momentary state (:func:`iwm.model._momentary.follow_state`), and
@@ -280,9 +279,6 @@ if HAVE_NUMBA:
 
     _f32 = np.float32
 
-    _LOW32, _SHIFT32 = np.uint64(0xFFFFFFFF), np.uint64(32)
-    _SIGN, _ALL = np.uint32(0x80000000), np.uint32(0xFFFFFFFF)
-
     @numba.njit(inline="always", cache=True, _nrt=False, error_model="numpy")
     def _region(x):  # type: ignore[no-untyped-def]
         """Which part of the line ``x`` falls in: 0 below 0, ``b + 1`` in ``[b, b + 1) / BUCKETS``,
@@ -299,13 +295,14 @@ if HAVE_NUMBA:
     def _gather(resp, hyper, chooser, candidate, seg, xs, starts, base, cursor, exact):  # type: ignore[no-untyped-def]
         """The four sets of values each market's pairs are judged against (set 0, 1: the
         responsiveness and hyperactivation of the candidates of ``chooser``; 2, 3: those of
-        ``chooser``), group ``g = set x markets + market`` in ``xs[set x n + seg[c]:]``, placed
-        region by region (:func:`_region`; in a region, in the order met): ``starts[g, f]``, where
-        region ``f`` begins; ``base[g, f]``, the sum of the values before it (``base[g, -1]``: of
-        all), added region by region. ``exact[g]``: the group's values are finite and every sum of some
-        of them is exact in float64, whatever the order (all are multiples of the smallest nonzero
-        one's float32 unit ``u``, and their absolute sum is below ``2**52 u``), so those sums are
-        the reference's running sums of the sorted values."""
+        ``chooser``), group ``g = set x markets + market`` in ``xs[set x n + seg[c]:]``,
+        placed region by region (:func:`_region`; in a region, in the order met):
+        ``starts[g, f]``, where region ``f`` begins; ``base[g, f]``, the sum of the values
+        before it (``base[g, -1]``: of all), added region by region. ``exact[g]``: the
+        group's values are finite and every sum of some of them is exact in float64,
+        whatever the order (all are multiples of the smallest nonzero one's float32 unit
+        ``u``, and their absolute sum is below ``2**52 u``), so those sums are the
+        reference's running sums of the sorted values."""
         n, markets = chooser.shape[0], seg.shape[0] - 1
         for k in range(4):
             people = candidate if k < 2 else chooser
