@@ -11,6 +11,8 @@ import dataclasses
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import iwm
 from _bits import same_bits
@@ -231,6 +233,42 @@ def test_a_market_whose_sums_could_round_is_sorted_and_summed_as_the_reference_s
         at = slice(seg[c], seg[c + 1])
         for row, (x, y) in enumerate(((a[at], b[at]), (b[at], a[at]))):
             assert same_bits(-p.acceptance_slope * attraction(x, y, s, p, m), arg[row, at]), (c, row)
+
+
+ODD_VALUES = [0.0, -0.0, 1.0, 1 / 1024, 1023 / 1024, 1e-9, 1e-30, 1e-40, -1e-9, -0.01, 1.02, 3.0, 2.0**-17]
+VALUES = st.one_of(
+    st.floats(0, 1, width=32),
+    st.floats(-2, 3, width=32),
+    st.sampled_from(ODD_VALUES),
+    st.floats(0, 2.0**-20, width=32),
+)
+
+
+@settings(
+    max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.lists(st.lists(VALUES, min_size=2, max_size=400), min_size=1, max_size=3), st.integers(0, 2**32 - 1))
+def test_placed_values_and_sums_are_the_references_for_any_values(markets_values, seed):
+    """Whatever the values (zeros of both signs, bucket edges, tiny ones, subnormals, values
+    outside [0, 1], many equal ones), every group the kernel places holds its values region by
+    region, and every sum it uses is the reference's running sum of the sorted values."""
+    sizes = [len(v) // 2 for v in markets_values]
+    values = np.concatenate([np.asarray(v[: 2 * k], np.float32) for v, k in zip(markets_values, sizes, strict=True)])
+    n = values.shape[0]
+    shuffled = np.random.default_rng(seed).permutation(values)  # responsiveness and hyperactivation differ
+    columns = {"responsiveness": values, "hyper": shuffled}
+    a, b, seg = disjoint_markets(n, sizes, seed=seed)
+    xs, starts, base = _week_fused.placed(a, b, seg, columns["responsiveness"], columns["hyper"])
+    markets = len(sizes)
+    for g in range(4 * markets):
+        which, c = divmod(g, markets)
+        people = (b if which < 2 else a)[seg[c] : seg[c + 1]]
+        group = (columns["responsiveness"] if which % 2 == 0 else columns["hyper"])[people].astype(np.float64)
+        placed = xs[which * a.shape[0] + seg[c] :][: group.shape[0]]
+        regions = np.where(group < 0, 0, np.where(group < 1, np.floor(group * 1024) + 1, 1025)).astype(np.int64)
+        assert np.array_equal(np.diff(starts[g]), np.bincount(regions, minlength=1026)), g
+        assert np.array_equal(np.sort(placed), np.sort(group)), g
+        assert np.array_equal(base[g], reference_sums(group, starts[g])), g
 
 
 @pytest.mark.parametrize("m", MECHANISMS[1:])
